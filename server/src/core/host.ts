@@ -1,0 +1,26 @@
+/**
+ * What the core may ask of the outside world, injected by the server and the CLI.
+ * Kept tiny so tests can fake it with a Map.
+ */
+
+export type IncludeResult =
+  /** The file was read; `path` is its resolved identity (used to detect cycles). */
+  | { status: 'ok'; path: string; text: string }
+  /** The file does not exist (or is a folder). */
+  | { status: 'missing'; path: string }
+  /** It exists but could not be read (permissions, binary, too large): `reason` says which. */
+  | { status: 'unreadable'; path: string; reason: string }
+  /** A remote include (`-r https://…`): pip fetches it at install time; we do not follow it. */
+  | { status: 'remote' };
+
+export interface AnalysisHost {
+  /** Resolves `target` (as written after `-r`/`-c`) relative to the directory of `fromPath`, and reads it. */
+  readInclude(fromPath: string, target: string): Promise<IncludeResult>;
+}
+
+/** A host for text with no file system behind it (unsaved buffers, tests): every include is unknown. */
+export const NO_FILES_HOST: AnalysisHost = {
+  async readInclude(_fromPath: string, target: string) {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? { status: 'remote' } : { status: 'missing', path: target };
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * Shapes shared by every layer. The core is pure (ES2022 only, see ./tsconfig.json):
+ * it never imports vscode, LSP libraries, undici or Node.js. Positions are LSP-shaped
+ * (0-based line, UTF-16 code units) so the server converts them without arithmetic.
+ */
+
+/** A 0-based position; `character` counts UTF-16 code units, as LSP does. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+/** A half-open range `[start, end)`. */
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** A configured severity: `off` silences the rule. */
+export type SeverityOrOff = Severity | 'off';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+
+/** Higher is more severe: error 3 … hint 0. */
+export function severityRank(severity: Severity): number {
+  return 3 - SEVERITIES.indexOf(severity);
+}
+
+/** Rule ids are stable, kebab-case strings (SPEC §3). */
+export type RuleId =
+  | 'invalid-requirement'
+  | 'missing-include'
+  | 'unpinned-requirement'
+  | 'loose-requirement'
+  | 'unpinned-url'
+  | 'missing-hash'
+  | 'duplicate-requirement';
+
+export type FileKind = 'pip-requirements' | 'dockerfile';
+
+/** One problem the user should see. */
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  /** Says what is wrong and what to do. */
+  message: string;
+  /** The dependency token, not the whole line. */
+  range: Range;
+  /** Normalised package name (PEP 503) or image reference as written. */
+  dependency?: string;
+  /** Other places involved, e.g. the first occurrence of a duplicate. */
+  related?: { message: string; range: Range; path?: string }[];
+}
+
+/** Where each rule is documented; the server and the CLI link findings here. */
+export const RULES_DOC_URL = 'https://github.com/pin-hygiene/pin-hygiene/blob/main/docs/rules.md';
+
+export function ruleDocUrl(rule: RuleId): string {
+  return `${RULES_DOC_URL}#${rule}`;
+}
