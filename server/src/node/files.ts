@@ -1,0 +1,75 @@
+/**
+ * Reading user files from disk for the server and the CLI (not the pure core):
+ * missing, unreadable, binary and huge files become a reason, never an exception.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { AnalysisHost, IncludeResult } from '../core/host';
+
+/** Files larger than this are not analysed (a requirements file is kilobytes). */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+export type ReadTextResult =
+  | { status: 'ok'; text: string }
+  | { status: 'missing' }
+  | { status: 'unreadable'; reason: string };
+
+/** Reads a text file, refusing what is not one: folders, binaries, huge files, undecodable bytes. */
+export async function readTextFile(path: string): Promise<ReadTextResult> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) return { status: 'unreadable', reason: 'is a folder, not a file' };
+    size = info.size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'missing' };
+    return { status: 'unreadable', reason: describeError(error) };
+  }
+  if (size > MAX_FILE_BYTES) {
+    return { status: 'unreadable', reason: `is too large (${size} bytes; the limit is ${MAX_FILE_BYTES})` };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    return { status: 'unreadable', reason: describeError(error) };
+  }
+  return decodeText(bytes);
+}
+
+/**
+ * Decodes a requirements file as pip does for the common cases: a BOM (UTF-8/16) wins,
+ * otherwise UTF-8. NUL bytes without a UTF-16 BOM mean a binary file.
+ */
+export function decodeText(bytes: Buffer): ReadTextResult {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { status: 'ok', text: new TextDecoder('utf-16le').decode(bytes.subarray(2)) };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { status: 'ok', text: new TextDecoder('utf-16be').decode(bytes.subarray(2)) };
+  if (bytes.includes(0)) return { status: 'unreadable', reason: 'looks binary (it contains NUL bytes)' };
+  try {
+    // `fatal` so invalid UTF-8 is reported instead of silently replaced.
+    return { status: 'ok', text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
+  } catch {
+    return { status: 'unreadable', reason: 'is not valid UTF-8 text' };
+  }
+}
+
+function describeError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+  if (code === 'EISDIR') return 'is a folder, not a file';
+  return `cannot be read (${code ?? String(error)})`;
+}
+
+/** The disk-backed host: `-r`/`-c` paths resolve relative to the including file's folder, as pip does. */
+export const diskHost: AnalysisHost = {
+  async readInclude(fromPath: string, target: string): Promise<IncludeResult> {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target) && !/^file:/i.test(target)) return { status: 'remote' };
+    const local = target.replace(/^file:(\/\/)?/i, '');
+    const path = isAbsolute(local) ? local : resolve(dirname(fromPath), local);
+    const result = await readTextFile(path);
+    if (result.status === 'ok') return { status: 'ok', path, text: result.text };
+    if (result.status === 'missing') return { status: 'missing', path };
+    return { status: 'unreadable', path, reason: result.reason };
+  },
+};
