@@ -1,0 +1,69 @@
+/**
+ * Settings shared by the client, the server and the CLI, with sanitisers: values come from
+ * user JSON (settings.json, .pin-hygiene.json) and must never crash the server.
+ */
+import { isRuleId } from '../core/rule-catalog';
+import type { AnalysisSettings } from '../core/settings';
+import type { RuleId, SeverityOrOff } from '../core/types';
+
+export const SETTINGS_SECTION = 'pinHygiene';
+
+/** Name of the per-workspace config file read by the CLI and the server. */
+export const CONFIG_FILE_NAME = '.pin-hygiene.json';
+
+export interface PinHygieneSettings {
+  enable: boolean;
+  severity: Partial<Record<RuleId, SeverityOrOff>>;
+}
+
+export const DEFAULT_SETTINGS: PinHygieneSettings = { enable: true, severity: {} };
+
+const SEVERITY_VALUES: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+export interface SanitiseProblem {
+  /** Human-readable: what was ignored and why. */
+  message: string;
+}
+
+/** `{ "rule-id": "error" | … | "off" }`; unknown rules and values are dropped and reported. */
+export function sanitiseSeverityMap(value: unknown, problems: SanitiseProblem[] = []): Partial<Record<RuleId, SeverityOrOff>> {
+  const result: Partial<Record<RuleId, SeverityOrOff>> = {};
+  if (value === undefined || value === null) return result;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push({ message: 'severity must be an object mapping rule ids to error|warning|information|hint|off' });
+    return result;
+  }
+  for (const [rule, severity] of Object.entries(value as Record<string, unknown>)) {
+    if (!isRuleId(rule)) {
+      problems.push({ message: `unknown rule "${rule}" in severity settings (ignored)` });
+      continue;
+    }
+    if (typeof severity !== 'string' || !SEVERITY_VALUES.includes(severity)) {
+      problems.push({ message: `severity for "${rule}" must be one of ${SEVERITY_VALUES.join(', ')} (ignored)` });
+      continue;
+    }
+    result[rule] = severity as SeverityOrOff;
+  }
+  return result;
+}
+
+/** Turns any value (from settings.json or the wire) into complete settings. */
+export function sanitiseSettings(value: unknown, problems: SanitiseProblem[] = []): PinHygieneSettings {
+  const raw = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  return {
+    enable: typeof raw.enable === 'boolean' ? raw.enable : DEFAULT_SETTINGS.enable,
+    severity: sanitiseSeverityMap(raw.severity, problems),
+  };
+}
+
+/**
+ * `.pin-hygiene.json` (`{ "severity": { … } }`) overlaid by editor settings: the file is the
+ * project's shared baseline, the user's settings win per rule.
+ */
+export function mergeSeverity(...layers: Partial<Record<RuleId, SeverityOrOff>>[]): Partial<Record<RuleId, SeverityOrOff>> {
+  return Object.assign({}, ...layers);
+}
+
+export function toAnalysisSettings(settings: PinHygieneSettings): AnalysisSettings {
+  return { severity: settings.severity };
+}
