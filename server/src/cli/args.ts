@@ -1,0 +1,123 @@
+/**
+ * Command-line parsing for `pin-hygiene` (SPEC §7). Pure: argv in, a typed request or a
+ * usage error out, so main.ts decides about streams and exit codes.
+ */
+import { parseArgs } from 'node:util';
+import { SEVERITIES, type Severity } from '../core/types';
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+
+/** `pin-hygiene check …` with every option resolved to a value. */
+export interface CheckOptions {
+  paths: string[];
+  format: OutputFormat;
+  failOn: Severity;
+  offline: boolean;
+  /** `--config FILE` as written (resolved against the working directory later). */
+  config?: string;
+}
+
+export type CliRequest =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'check'; options: CheckOptions }
+  /** Exit 2: `message` says what is wrong; main.ts prints it with a pointer to `--help`. */
+  | { kind: 'usage-error'; message: string };
+
+export const USAGE = `Usage: pin-hygiene check [options] [paths...]
+
+Checks Python requirements files and Dockerfiles for dependencies that are not
+exactly pinned. Paths may be files or folders (searched recursively); the
+default is the current folder.
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --fail-on error|warning|information|hint
+                             exit 1 when a finding at or above this severity
+                             remains (default: warning)
+  --config FILE              severity settings (default: ./.pin-hygiene.json
+                             when it exists)
+  --offline                  no registry lookups (all current rules are offline)
+  -h, --help                 show this help
+  --version                  show the version
+
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or
+configuration error (including a path that does not exist).
+`;
+
+/** Options that belong to features not built yet: refuse them rather than ignore them. */
+const NOT_SUPPORTED_YET = ['fix', 'index-url', 'registry-mirror', 'insecure-registry'] as const;
+
+const OPTIONS = {
+  format: { type: 'string' },
+  'fail-on': { type: 'string' },
+  config: { type: 'string' },
+  offline: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  fix: { type: 'boolean' },
+  'index-url': { type: 'string', multiple: true },
+  'registry-mirror': { type: 'string', multiple: true },
+  'insecure-registry': { type: 'string', multiple: true },
+} as const;
+
+/** Parses `process.argv.slice(2)`. Never throws: bad input becomes a `usage-error`. */
+export function parseCommandLine(argv: readonly string[]): CliRequest {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    return { kind: 'usage-error', message: describeParseError(error) };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+
+  const [command, ...paths] = positionals;
+  if (command === undefined) return { kind: 'usage-error', message: 'missing command (try "pin-hygiene check")' };
+  if (command !== 'check') {
+    return { kind: 'usage-error', message: `unknown command "${command}" (the only command is "check": pin-hygiene check [paths...])` };
+  }
+
+  for (const name of NOT_SUPPORTED_YET) {
+    if (values[name] !== undefined) return { kind: 'usage-error', message: `--${name} is not supported yet` };
+  }
+
+  const format = values.format ?? 'text';
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
+    return { kind: 'usage-error', message: `--format must be one of ${OUTPUT_FORMATS.join(', ')} (got "${format}")` };
+  }
+  const failOn = values['fail-on'] ?? 'warning';
+  if (!(SEVERITIES as readonly string[]).includes(failOn)) {
+    return { kind: 'usage-error', message: `--fail-on must be one of ${SEVERITIES.join(', ')} (got "${failOn}")` };
+  }
+  if (values.config === '') return { kind: 'usage-error', message: '--config needs a file name' };
+  if (paths.some((path) => path === '')) return { kind: 'usage-error', message: 'empty path argument' };
+
+  const options: CheckOptions = {
+    paths: paths.length > 0 ? paths : ['.'],
+    format: format as OutputFormat,
+    failOn: failOn as Severity,
+    offline: values.offline ?? false,
+  };
+  if (values.config !== undefined) options.config = values.config;
+  return { kind: 'check', options };
+}
+
+/** parseArgs throws TypeErrors whose messages are fine for users but long-winded; keep the first sentence. */
+function describeParseError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /'([^']+)'/.exec(message)?.[1];
+    return option ? `unknown option ${option}` : message;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const option = /Option '(?:-\w, )?(--[\w-]+)/.exec(message)?.[1];
+    if (option && /does not take an argument/.test(message)) return `${option} does not take a value`;
+    return option ? `${option} needs a value` : message;
+  }
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,144 @@
+/**
+ * `pin-hygiene` from argv to exit code. Streams and environment are passed in, so this is the
+ * whole CLI minus process wiring (main.ts). Only the report goes to stdout; messages, progress
+ * and the summary go to stderr, so `--format json|sarif` can be piped (SPEC §7).
+ */
+import { pathToFileURL } from 'node:url';
+import { analyze } from '../core/analyze';
+import type { Finding } from '../core/types';
+import { diskHost, readTextFile } from '../node/files';
+import { parseCommandLine, USAGE, type CheckOptions } from './args';
+import { loadConfig } from './config';
+import { discoverFiles } from './discover';
+import { formatJson } from './format-json';
+import { formatSarif } from './format-sarif';
+import { formatText, printable, shouldUseColor } from './format-text';
+import { countBySeverity, formatSummary, hasFindingAtOrAbove, type CheckedFile } from './report';
+import { VERSION } from './version';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/** The part of a stream the CLI uses. */
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CliEnvironment {
+  argv: readonly string[];
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
+
+/** Runs one invocation and resolves to its exit code. Never rejects. */
+export async function runCli(io: CliEnvironment): Promise<number> {
+  const request = parseCommandLine(io.argv);
+  switch (request.kind) {
+    case 'help':
+      io.stdout.write(USAGE);
+      return EXIT_OK;
+    case 'version':
+      io.stdout.write(`${VERSION}\n`);
+      return EXIT_OK;
+    case 'usage-error':
+      io.stderr.write(`pin-hygiene: ${request.message}\nRun "pin-hygiene --help" for usage.\n`);
+      return EXIT_USAGE;
+    case 'check':
+      try {
+        return await check(request.options, io);
+      } catch (error) {
+        io.stderr.write(`pin-hygiene: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+        return EXIT_USAGE;
+      }
+  }
+}
+
+async function check(options: CheckOptions, io: CliEnvironment): Promise<number> {
+  const config = await loadConfig(io.cwd, options.config);
+  if (!config.ok) {
+    io.stderr.write(`pin-hygiene: ${printable(config.error)}\n`);
+    return EXIT_USAGE;
+  }
+  const progress = new Progress(io.stderr);
+  const note = (path: string, reason: string) => progress.message(`pin-hygiene: ${printable(path)}: ${reason}\n`);
+  for (const warning of config.warnings) progress.message(`pin-hygiene: warning: ${printable(warning)}\n`);
+
+  const discovery = await discoverFiles(options.paths, io.cwd);
+  let incomplete = false;
+  for (const problem of discovery.problems) {
+    note(problem.path, problem.reason);
+    incomplete ||= problem.explicit;
+  }
+
+  const checked: CheckedFile[] = [];
+  const total = discovery.files.length;
+  for (const [index, file] of discovery.files.entries()) {
+    progress.update(`checked ${index}/${total} files`);
+    const read = await readTextFile(file.absolutePath);
+    if (read.status !== 'ok') {
+      note(file.path, read.status === 'missing' ? 'no longer exists' : read.reason);
+      // A file the user named that could not be checked must not pass silently.
+      incomplete ||= file.explicit;
+      continue;
+    }
+    let findings: Finding[];
+    try {
+      ({ findings } = await analyze({ path: file.absolutePath, text: read.text, kind: file.kind, settings: { severity: config.severity }, host: diskHost }));
+    } catch (error) {
+      note(file.path, `internal error while checking (${error instanceof Error ? error.message : String(error)})`);
+      incomplete = true;
+      continue;
+    }
+    checked.push({ path: file.path, relative: file.relative, absolutePath: file.absolutePath, text: read.text, findings });
+  }
+  progress.done();
+
+  if (total === 0 && discovery.problems.length === 0) {
+    io.stderr.write(`pin-hygiene: no requirements files or Dockerfiles found in ${options.paths.map(printable).join(', ')}\n`);
+  }
+
+  switch (options.format) {
+    case 'json':
+      io.stdout.write(formatJson(checked));
+      break;
+    case 'sarif':
+      io.stdout.write(formatSarif(checked, { version: VERSION, rootUri: pathToFileURL(io.cwd).href }));
+      break;
+    case 'text':
+      io.stdout.write(formatText(checked, { color: shouldUseColor(io.stdout.isTTY === true, io.env) }));
+      break;
+  }
+  io.stderr.write(`${formatSummary(checked.length, countBySeverity(checked))}\n`);
+
+  if (incomplete) return EXIT_USAGE;
+  return hasFindingAtOrAbove(checked, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** `checked k/n files` on one stderr line, rewritten in place; only on a TTY. */
+class Progress {
+  private shown = false;
+
+  constructor(private readonly stream: OutputStream) {}
+
+  update(text: string): void {
+    if (this.stream.isTTY !== true) return;
+    this.stream.write(`\r${text}\x1b[K`);
+    this.shown = true;
+  }
+
+  /** Writes a whole line, first erasing the progress line it would otherwise collide with. */
+  message(text: string): void {
+    this.done();
+    this.stream.write(text);
+  }
+
+  done(): void {
+    if (!this.shown) return;
+    this.stream.write('\r\x1b[K');
+    this.shown = false;
+  }
+}
