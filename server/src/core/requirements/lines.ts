@@ -1,0 +1,188 @@
+/**
+ * pip's requirements-file pre-processing (pip `req_file.preprocess`): split lines, join
+ * backslash continuations, strip comments — while remembering, for every character of
+ * each logical line, where it came from, so findings get exact LSP ranges.
+ * https://pip.pypa.io/en/stable/reference/requirements-file-format/
+ */
+import type { Position, Range } from '../types';
+
+/** Python's `str.isspace()` set (pip strips with it); differs from JS `\s` (\x1c-\x1f, \x85 in; \ufeff out). */
+export const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PY_SPACE_CLASS = `[${PY_SPACE}]`;
+/** pip's COMMENT_RE `(^|\s+)#.*$`, first match. */
+const COMMENT_RE = new RegExp(`(^|${PY_SPACE_CLASS}+)#.*$`);
+const COMMENT_LINE_RE = new RegExp(`^${PY_SPACE_CLASS}*#`);
+const LEADING_SPACE_RE = new RegExp(`^${PY_SPACE_CLASS}+`);
+const TRAILING_SPACE_RE = new RegExp(`${PY_SPACE_CLASS}+$`);
+
+/** One physical line as pip's `str.splitlines()` sees it, with its LSP position. */
+export interface PhysicalLine {
+  text: string;
+  /** LSP position of the line's first character (pip also splits on \v, \f, \x1c-\x1e, \x85, \u2028, \u2029; LSP only on \r, \n). */
+  start: Position;
+  /** 1-based number pip would report. */
+  pipNumber: number;
+}
+
+/** A run of logical-line characters copied from one physical line. */
+interface Segment {
+  logicalStart: number;
+  start: Position;
+}
+
+/** A comment on a physical line (used for suppression directives). */
+export interface LineComment {
+  /** LSP line of the comment. */
+  line: number;
+  /** The comment text from `#` on. */
+  text: string;
+  /** True when nothing but the comment is on that line. */
+  wholeLine: boolean;
+}
+
+/** A backslash-joined, comment-stripped, trimmed line: what pip parses. */
+export class LogicalLine {
+  constructor(
+    /** The text pip sees. */
+    readonly text: string,
+    private readonly segments: Segment[],
+    /** 1-based number of the first physical line (what pip reports). */
+    readonly pipNumber: number,
+    /** LSP lines this logical line spans (first..last). */
+    readonly firstLine: number,
+    readonly lastLine: number,
+  ) {}
+
+  /** The position of logical offset `offset` (0..text.length). */
+  positionAt(offset: number): Position {
+    let low = 0;
+    let high = this.segments.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((this.segments[mid] as Segment).logicalStart <= offset) low = mid;
+      else high = mid - 1;
+    }
+    const segment = this.segments[low] as Segment;
+    return { line: segment.start.line, character: segment.start.character + (offset - segment.logicalStart) };
+  }
+
+  /** The range of logical offsets `[start, end)`; an end on a join boundary stays on the earlier line. */
+  rangeOf(start: number, end: number): Range {
+    const startPosition = this.positionAt(start);
+    if (end <= start) return { start: startPosition, end: startPosition };
+    const last = this.positionAt(end - 1);
+    return { start: startPosition, end: { line: last.line, character: last.character + 1 } };
+  }
+}
+
+export interface PreprocessedFile {
+  lines: LogicalLine[];
+  comments: LineComment[];
+  /** Number of LSP lines in the text. */
+  lineCount: number;
+}
+
+/** Splits text the way `str.splitlines()` does, recording LSP positions. */
+export function splitPhysicalLines(text: string): PhysicalLine[] {
+  const lines: PhysicalLine[] = [];
+  let lspLine = 0;
+  let lineStartIndex = 0; // index in `text` where the current LSP line starts
+  let pipStart = 0;
+  let index = 0;
+  const push = (end: number) => {
+    lines.push({ text: text.slice(pipStart, end), start: { line: lspLine, character: pipStart - lineStartIndex }, pipNumber: lines.length + 1 });
+  };
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    if (code === 0x0d || code === 0x0a) {
+      push(index);
+      index += code === 0x0d && text.charCodeAt(index + 1) === 0x0a ? 2 : 1;
+      lspLine += 1;
+      lineStartIndex = index;
+      pipStart = index;
+    } else if (code === 0x0b || code === 0x0c || code === 0x1c || code === 0x1d || code === 0x1e || code === 0x85 || code === 0x2028 || code === 0x2029) {
+      // A line break for pip but not for LSP/VS Code: same LSP line, new pip line.
+      push(index);
+      index += 1;
+      pipStart = index;
+    } else {
+      index += 1;
+    }
+  }
+  if (pipStart < text.length) push(text.length);
+  return lines;
+}
+
+/** pip's `join_lines` + `ignore_comments`, keeping positions. */
+export function preprocess(text: string): PreprocessedFile {
+  const physical = splitPhysicalLines(text);
+  const lines: LogicalLine[] = [];
+  const comments: LineComment[] = [];
+  let pending: { chars: string[]; length: number; segments: Segment[]; pipNumber: number; firstLine: number } | undefined;
+  let lastLine = 0;
+
+  const collectComment = (line: PhysicalLine) => {
+    const match = COMMENT_RE.exec(line.text);
+    if (!match) return;
+    const hash = match.index + match[0].indexOf('#');
+    comments.push({ line: line.start.line, text: line.text.slice(hash), wholeLine: COMMENT_LINE_RE.test(line.text) });
+  };
+
+  const emit = (chars: string, segments: Segment[], pipNumber: number, firstLine: number, endLine: number) => {
+    // ignore_comments: strip the comment, then Python-strip whitespace.
+    const match = COMMENT_RE.exec(chars);
+    let body = match ? chars.slice(0, match.index) : chars;
+    const lead = LEADING_SPACE_RE.exec(body)?.[0].length ?? 0;
+    body = body.replace(TRAILING_SPACE_RE, '');
+    if (body.length <= lead) return;
+    const trimmed = body.slice(lead);
+    const shifted = shiftSegments(segments, lead);
+    lines.push(new LogicalLine(trimmed, shifted, pipNumber, firstLine, endLine));
+  };
+
+  for (const line of physical) {
+    collectComment(line);
+    lastLine = line.start.line;
+    const isCommentLine = COMMENT_LINE_RE.test(line.text);
+    if (!line.text.endsWith('\\') || isCommentLine) {
+      // A comment line ends a continuation; pip prefixes it with a space so it is stripped later.
+      const prefix = isCommentLine && pending ? ' ' : '';
+      if (pending) {
+        pending.segments.push({ logicalStart: pending.length + prefix.length, start: line.start });
+        pending.chars.push(prefix + line.text);
+        emit(pending.chars.join(''), pending.segments, pending.pipNumber, pending.firstLine, line.start.line);
+        pending = undefined;
+      } else {
+        emit(line.text, [{ logicalStart: 0, start: line.start }], line.pipNumber, line.start.line, line.start.line);
+      }
+    } else {
+      // pip does `line.strip("\\")`: every leading and trailing backslash goes.
+      const leading = /^\\*/.exec(line.text)?.[0].length ?? 0;
+      const content = line.text.slice(leading).replace(/\\+$/, '');
+      pending ??= { chars: [], length: 0, segments: [], pipNumber: line.pipNumber, firstLine: line.start.line };
+      pending.segments.push({ logicalStart: pending.length, start: { line: line.start.line, character: line.start.character + leading } });
+      pending.chars.push(content);
+      pending.length += content.length;
+    }
+  }
+  if (pending) emit(pending.chars.join(''), pending.segments, pending.pipNumber, pending.firstLine, lastLine);
+  const lineCount = physical.length === 0 ? 1 : lastLine + 1 + (/(\r\n|\r|\n)$/.test(text) ? 1 : 0);
+  return { lines, comments, lineCount };
+}
+
+function shiftSegments(segments: Segment[], by: number): Segment[] {
+  if (by === 0) return segments;
+  const shifted: Segment[] = [];
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index] as Segment;
+    const next = segments[index + 1];
+    const newStart = segment.logicalStart - by;
+    if (next && next.logicalStart - by <= 0) continue; // entirely inside the trimmed prefix
+    if (newStart < 0) {
+      shifted.push({ logicalStart: 0, start: { line: segment.start.line, character: segment.start.character - newStart } });
+    } else {
+      shifted.push({ logicalStart: newStart, start: segment.start });
+    }
+  }
+  return shifted;
+}

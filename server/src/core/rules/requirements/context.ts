@@ -1,0 +1,26 @@
+import type { IncludeResult } from '../../host';
+import type { LogicalLine } from '../../requirements/lines';
+import type { IncludeEntry, RequirementsDocument } from '../../requirements/parse';
+import type { Finding, RuleId } from '../../types';
+
+/** What a requirements rule sees: the parsed file plus facts gathered by `analyze`. */
+export interface RequirementsContext {
+  path: string;
+  document: RequirementsDocument;
+  /** pip-tools input (`*.in`): loose on purpose. */
+  isPipToolsInput: boolean;
+  /** How each `-r`/`-c` line resolved. */
+  includes: Map<IncludeEntry, IncludeResult>;
+  /** `-r`/`-c` lines that lead back to a file already being read: the chain of paths. */
+  cycles: Map<IncludeEntry, string[]>;
+  /** Why pip will be in hash-checking mode, if it will be. */
+  hashMode?: string;
+}
+
+/** A finding before severity and suppression are applied; `logical` locates suppression comments. */
+export type RawFinding = Omit<Finding, 'severity'> & { logical: LogicalLine };
+
+export interface RequirementsRule {
+  id: RuleId;
+  check(context: RequirementsContext): RawFinding[];
+}

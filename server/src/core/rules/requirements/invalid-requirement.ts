@@ -1,0 +1,27 @@
+import type { RequirementsRule } from './context';
+
+/** `invalid-requirement`: pip would reject the line (SPEC §3). Also include cycles, which pip rejects too. */
+export const invalidRequirement: RequirementsRule = {
+  id: 'invalid-requirement',
+  check(context) {
+    const findings = context.document.entries.flatMap((entry) =>
+      entry.kind === 'invalid'
+        ? [{
+            rule: 'invalid-requirement' as const,
+            message: `pip would reject this line: ${entry.message.replace(/\n/g, ' ')}. Fix the line, or remove it.`,
+            range: entry.range,
+            logical: entry.logical,
+          }]
+        : [],
+    );
+    for (const [entry, chain] of context.cycles) {
+      findings.push({
+        rule: 'invalid-requirement',
+        message: `'${entry.target.text}' leads back to a file that includes it (${chain.join(' → ')}): pip stops with "recursively references itself". Remove one of the includes.`,
+        range: entry.target.range,
+        logical: entry.logical,
+      });
+    }
+    return findings;
+  },
+};

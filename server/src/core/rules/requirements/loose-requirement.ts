@@ -1,0 +1,32 @@
+import type { SpecifierToken } from '../../requirements/parse';
+import type { RequirementsRule } from './context';
+
+/** A single `==V` (no wildcard) or `===V` clause pins exactly one version. */
+export function isExactPin(specifiers: SpecifierToken[]): boolean {
+  if (specifiers.length !== 1) return false;
+  const [clause] = specifiers as [SpecifierToken];
+  if (clause.operator === '===') return true;
+  return clause.operator === '==' && !clause.version.endsWith('.*');
+}
+
+/** `loose-requirement`: a specifier that allows more than one version (SPEC §3). */
+export const looseRequirement: RequirementsRule = {
+  id: 'loose-requirement',
+  check(context) {
+    if (context.isPipToolsInput) return [];
+    return context.document.entries.flatMap((entry) => {
+      if (entry.kind !== 'requirement' || entry.form !== 'named' || entry.url || entry.nameUsesVariable || !entry.name) return [];
+      if (entry.specifiers.length === 0 || isExactPin(entry.specifiers)) return [];
+      const written = entry.specifiers.map((clause) => `${clause.operator}${clause.version}`).join(',');
+      const wildcard = entry.specifiers.length === 1 && entry.specifiers[0]?.version.endsWith('.*');
+      const why = wildcard ? `${written} matches every release with that prefix` : `${written} allows more than one version`;
+      return [{
+        rule: 'loose-requirement' as const,
+        message: `'${entry.name.text}' is loosely pinned: ${why}, so a new release can change what gets installed. Pin one exact version with ==X.Y.Z.`,
+        range: entry.range,
+        dependency: entry.normalizedName,
+        logical: entry.logical,
+      }];
+    });
+  },
+};

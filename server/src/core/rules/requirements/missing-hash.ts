@@ -1,0 +1,23 @@
+import { isVcsUrl } from '../../requirements/links';
+import type { RequirementsRule } from './context';
+
+/** `missing-hash`: in hash-checking mode pip refuses any requirement without a hash (SPEC §3). */
+export const missingHash: RequirementsRule = {
+  id: 'missing-hash',
+  check(context) {
+    const reason = context.hashMode;
+    if (!reason) return [];
+    return context.document.entries.flatMap((entry) => {
+      if (entry.kind !== 'requirement' || entry.hashes.length > 0) return [];
+      const base = { rule: 'missing-hash' as const, range: entry.range, dependency: entry.normalizedName, logical: entry.logical };
+      if (entry.editable) {
+        return [{ ...base, message: `pip is in hash-checking mode (${reason}) and cannot hash-check editable requirements: the install will fail. Install it without -e and with --hash, or split it into a separate requirements file.` }];
+      }
+      if (entry.url && isVcsUrl(entry.url.text)) {
+        return [{ ...base, message: `pip is in hash-checking mode (${reason}) and cannot hash a VCS checkout: the install will fail. Use an archive URL of that commit with a --hash, or move it to a file without hashes.` }];
+      }
+      const name = entry.name?.text ?? entry.url?.text ?? 'this requirement';
+      return [{ ...base, message: `pip is in hash-checking mode (${reason}) and will refuse to install '${name}' without a hash. Add --hash=sha256:<digest> for each file of the pinned release (pip-compile --generate-hashes writes them).` }];
+    });
+  },
+};

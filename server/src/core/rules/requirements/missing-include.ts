@@ -1,0 +1,28 @@
+import type { RequirementsRule } from './context';
+
+/** `missing-include`: a `-r`/`-c` target that does not exist or cannot be read (pip: "Could not open requirements file"). */
+export const missingInclude: RequirementsRule = {
+  id: 'missing-include',
+  check(context) {
+    return [...context.includes].flatMap(([entry, result]) => {
+      const kind = entry.constraint ? 'constraints' : 'requirements';
+      if (result.status === 'missing') {
+        return [{
+          rule: 'missing-include' as const,
+          message: `${kind} file '${entry.target.text}' does not exist (looked for ${result.path}); pip will fail with "Could not open requirements file". Fix the path (it is relative to this file) or create the file.`,
+          range: entry.target.range,
+          logical: entry.logical,
+        }];
+      }
+      if (result.status === 'unreadable') {
+        return [{
+          rule: 'missing-include' as const,
+          message: `${kind} file '${entry.target.text}' ${result.reason}; pip will fail to read it. Point ${entry.constraint ? '-c' : '-r'} at a readable text file.`,
+          range: entry.target.range,
+          logical: entry.logical,
+        }];
+      }
+      return [];
+    });
+  },
+};

@@ -1,0 +1,20 @@
+import type { RequirementsRule } from './context';
+
+/** `unpinned-requirement`: a named requirement with no version specifier (SPEC §3). */
+export const unpinnedRequirement: RequirementsRule = {
+  id: 'unpinned-requirement',
+  check(context) {
+    if (context.isPipToolsInput) return [];
+    return context.document.entries.flatMap((entry) => {
+      if (entry.kind !== 'requirement' || entry.form !== 'named' || entry.url || entry.nameUsesVariable) return [];
+      if (entry.specifiers.length > 0 || !entry.name) return [];
+      return [{
+        rule: 'unpinned-requirement' as const,
+        message: `'${entry.name.text}' is not pinned: every install may pick up a new release. Pin the version you tested with ==X.Y.Z (pip freeze or pip-compile shows it).`,
+        range: entry.range,
+        dependency: entry.normalizedName,
+        logical: entry.logical,
+      }];
+    });
+  },
+};
