@@ -1,0 +1,124 @@
+/**
+ * LSP layer: the `textDocument/diagnostic` pull handler (ARCHITECTURE pattern 11). It finds the
+ * document, its settings and a host, calls the core's `analyze`, and converts the findings.
+ * All rule logic lives in the core.
+ */
+import {
+  DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type FullDocumentDiagnosticReport,
+  type TextDocuments,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze } from '../core/analyze';
+import { fileKindOf } from '../core/file-kinds';
+import { NO_FILES_HOST } from '../core/host';
+import type { FileKind } from '../core/types';
+import { MAX_FILE_BYTES } from '../node/files';
+import { toAnalysisSettings } from '../shared/settings';
+import { toDiagnostic } from './convert';
+import { editorHost } from './host';
+import type { Logger } from './log';
+import { locate, pathKey, samePath } from './paths';
+import type { SettingsStore } from './settings';
+
+/** The file kinds the server reports on today; Dockerfile rules come later. */
+const CHECKED_KINDS: ReadonlySet<FileKind> = new Set(['pip-requirements']);
+
+const EMPTY: FullDocumentDiagnosticReport = Object.freeze({ kind: DocumentDiagnosticReportKind.Full, items: [] });
+
+export class DiagnosticsProvider {
+  /** Per document URI: pathKeys of the includes its last analysis read or looked for. */
+  private readonly includes = new Map<string, Set<string>>();
+  /** URIs already told they are too large, so the log says it once. */
+  private readonly tooLarge = new Set<string>();
+
+  constructor(
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly settings: SettingsStore,
+    private readonly logger: Logger,
+  ) {}
+
+  async pull(uri: string, token: CancellationToken): Promise<FullDocumentDiagnosticReport> {
+    try {
+      return await this.check(uri, token);
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      // SPEC §8: never throw on any input. The user keeps editing; the log says what broke.
+      this.logger.error(`Checking ${uri} failed`, error);
+      return EMPTY;
+    }
+  }
+
+  /** True when some open document's findings depend on the file at `path` (as an include). */
+  dependsOn(path: string): boolean {
+    const key = pathKey(path);
+    for (const paths of this.includes.values()) if (paths.has(key)) return true;
+    return false;
+  }
+
+  forget(uri: string): void {
+    this.includes.delete(uri);
+    this.tooLarge.delete(uri);
+  }
+
+  private async check(uri: string, token: CancellationToken): Promise<FullDocumentDiagnosticReport> {
+    // Only open documents: the server does not report on the whole workspace (workspaceDiagnostics: false).
+    const document = this.documents.get(uri);
+    if (document === undefined) return EMPTY;
+    const location = locate(uri);
+    const kind = kindOf(document.languageId, location.path);
+    if (kind === undefined || !CHECKED_KINDS.has(kind)) return EMPTY;
+
+    const settings = await this.settings.get(uri);
+    throwIfCancelled(token);
+    if (!settings.enable) {
+      this.forget(uri);
+      return EMPTY;
+    }
+
+    const text = document.getText();
+    // Same limit as the disk host applies to files, so a pasted blob cannot stall the server.
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_FILE_BYTES) {
+      if (!this.tooLarge.has(uri)) this.logger.info(`Not checking ${uri}: it is too large (${bytes} bytes; the limit is ${MAX_FILE_BYTES}).`);
+      this.tooLarge.add(uri);
+      this.includes.delete(uri);
+      return EMPTY;
+    }
+    this.tooLarge.delete(uri);
+
+    const touched = new Set<string>();
+    const host = location.onDisk
+      ? editorHost({ openText: (path) => this.openText(path), touched: (path) => touched.add(pathKey(path)) })
+      : NO_FILES_HOST;
+    const started = Date.now();
+    const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host });
+    this.includes.set(uri, touched);
+    throwIfCancelled(token);
+    this.logger.trace(`Checked ${uri} (version ${document.version}) in ${Date.now() - started} ms: ${result.findings.length} finding(s).`);
+    return { kind: DocumentDiagnosticReportKind.Full, items: result.findings.map((finding) => toDiagnostic(finding, { uri, location })) };
+  }
+
+  private openText(path: string): string | undefined {
+    for (const document of this.documents.all()) {
+      const location = locate(document.uri);
+      if (location.onDisk && samePath(location.path, path)) return document.getText();
+    }
+    return undefined;
+  }
+}
+
+/** The language id decides (the user may have set it by hand); other clients may send none we know, so fall back to the name. */
+export function kindOf(languageId: string, path: string): FileKind | undefined {
+  if (languageId === 'pip-requirements') return 'pip-requirements';
+  if (languageId === 'dockerfile') return 'dockerfile';
+  return fileKindOf(path);
+}
+
+function throwIfCancelled(token: CancellationToken): void {
+  // The client cancels stale pulls and asks again (vscode-languageclient diagnostic.ts).
+  if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The diagnostic pull was cancelled.');
+}

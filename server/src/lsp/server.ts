@@ -1,0 +1,135 @@
+/**
+ * LSP layer, composition root and bundle entry (`dist/server.js`). Runs over node IPC when
+ * VS Code starts it and as `node dist/server.js --stdio` for other editors and tests (SPEC §8).
+ * It only wires the connection to the handlers; the analysis lives in server/src/core.
+ */
+import {
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { SETTINGS_SECTION } from '../shared/settings';
+import { DiagnosticsProvider } from './diagnostics';
+import { createLogger, formatError, installProcessHooks } from './log';
+import { locate } from './paths';
+import { SettingsStore } from './settings';
+
+/** What the client passes in `initializationOptions` (client/src/client-options.ts). */
+interface InitializationOptions {
+  /** VS Code workspace trust. Later features (index URLs declared in files, credential helpers) depend on it. */
+  trusted: boolean;
+}
+
+const connection = createConnection(ProposedFeatures.all);
+const logger = createLogger(connection);
+installProcessHooks(logger);
+
+const documents = new TextDocuments(TextDocument);
+let settings: SettingsStore | undefined;
+let diagnostics: DiagnosticsProvider | undefined;
+let canRefresh = false;
+let canRegisterConfigurationChanges = false;
+let hasWorkspaceFolders = false;
+let options: InitializationOptions = { trusted: true };
+
+connection.onInitialize((params): InitializeResult => {
+  const workspace = params.capabilities.workspace;
+  canRefresh = workspace?.diagnostics?.refreshSupport === true;
+  canRegisterConfigurationChanges = workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  hasWorkspaceFolders = workspace?.workspaceFolders === true;
+  options = readInitializationOptions(params.initializationOptions);
+  settings = new SettingsStore(connection, logger, workspace?.configuration === true);
+  diagnostics = new DiagnosticsProvider(documents, settings, logger);
+  const folders: WorkspaceFolder[] = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri }] : []);
+  settings.setWorkspaceFolders(folders);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      // interFileDependencies: `-r`/`-c` includes make one file's findings depend on another.
+      diagnosticProvider: { identifier: 'pin-hygiene', interFileDependencies: true, workspaceDiagnostics: false },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'Pin Hygiene' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (canRegisterConfigurationChanges) {
+    // Only our section, so unrelated settings changes do not re-check every document.
+    connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+      .catch((error: unknown) => logger.warn(`Could not subscribe to settings changes: ${formatError(error)}`));
+  }
+  if (hasWorkspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders(async () => {
+      try {
+        settings?.setWorkspaceFolders((await connection.workspace.getWorkspaceFolders()) ?? []);
+        refreshSoon();
+      } catch (error) {
+        logger.warn(`Could not read the workspace folders: ${formatError(error)}`);
+      }
+    });
+  }
+  logger.info(`Pin Hygiene server started (node ${process.version}, workspace ${options.trusted ? 'trusted' : 'not trusted'}).`);
+});
+
+connection.languages.diagnostics.on(async (params, token) => {
+  if (diagnostics === undefined) return { kind: 'full', items: [] };
+  return diagnostics.pull(params.textDocument.uri, token);
+});
+
+// Settings changes: drop the cached settings, then let the client pull every document again.
+connection.onDidChangeConfiguration(() => {
+  settings?.clear();
+  refreshSoon();
+});
+
+connection.onDidChangeWatchedFiles((params) => {
+  let refresh = false;
+  for (const change of params.changes) {
+    const location = locate(change.uri);
+    if (!location.onDisk) continue;
+    if (settings?.configFileChanged(location.path)) refresh = true;
+    if (diagnostics?.dependsOn(location.path)) refresh = true;
+  }
+  if (refresh) refreshSoon();
+});
+
+// An include that is open in the editor is read from the buffer (host.ts), so editing,
+// opening or closing it changes the findings of the files that include it.
+documents.onDidChangeContent((event) => includeChanged(event.document.uri));
+documents.onDidClose((event) => {
+  settings?.forget(event.document.uri);
+  diagnostics?.forget(event.document.uri);
+  includeChanged(event.document.uri);
+});
+
+function includeChanged(uri: string): void {
+  const location = locate(uri);
+  if (location.onDisk && diagnostics?.dependsOn(location.path)) refreshSoon();
+}
+
+// Coalesces bursts (typing in an included file, a checkout touching many files) into one refresh.
+let refreshTimer: NodeJS.Timeout | undefined;
+function refreshSoon(): void {
+  if (!canRefresh) return;
+  if (refreshTimer !== undefined) clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    refreshTimer = undefined;
+    connection.languages.diagnostics.refresh().catch((error: unknown) => logger.warn(`Could not ask the client to refresh diagnostics: ${formatError(error)}`));
+  }, 100);
+}
+
+function readInitializationOptions(value: unknown): InitializationOptions {
+  const raw = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  // A client without a trust model (another editor, a test) has opened the files on purpose,
+  // as the CLI user has; only an explicit `false` from VS Code restricts.
+  return { trusted: raw.trusted !== false };
+}
+
+documents.listen(connection);
+connection.listen();
