@@ -1,0 +1,152 @@
+/**
+ * The language server over LSP (stdio): pull diagnostics for requirements files as SPEC §3
+ * describes them (rule ids, token ranges, default severities, doc links), document changes,
+ * and which document kinds it reports on.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { fileUri, makeTree, removeTree, SEVERITY, summary, TestServer } from './harness';
+
+describe('server: diagnostics', function () {
+  this.timeout(20_000);
+  let server: TestServer;
+  let dir: string;
+
+  before(async () => {
+    dir = makeTree();
+    server = await TestServer.start({ folders: [dir] });
+  });
+  after(async () => {
+    await server?.dispose();
+    removeTree(dir);
+  });
+
+  /** Opens `text` as a fresh requirements document in the temp folder and pulls its diagnostics. */
+  let counter = 0;
+  async function check(text: string, name = `requirements-${++counter}.txt`) {
+    const uri = fileUri(join(dir, name));
+    await server.open(uri, text);
+    const items = await server.pull(uri);
+    await server.close(uri);
+    return items;
+  }
+
+  it('advertises pull diagnostics with inter-file dependencies and no workspace diagnostics', () => {
+    const capabilities = server.initializeResult.capabilities;
+    assert.deepEqual(capabilities.diagnosticProvider, { identifier: 'pin-hygiene', interFileDependencies: true, workspaceDiagnostics: false });
+    assert.equal(capabilities.textDocumentSync, 2 /* incremental */);
+  });
+
+  it('reports an unpinned requirement on its name as a warning with a doc link and data', async () => {
+    const items = await check('requests\n');
+    assert.deepEqual(summary(items), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
+    const [diagnostic] = items;
+    assert.equal(diagnostic!.source, 'pin-hygiene');
+    assert.ok(diagnostic!.codeDescription?.href.endsWith('docs/rules.md#unpinned-requirement'), diagnostic!.codeDescription?.href);
+    assert.deepEqual(diagnostic!.data, { rule: 'unpinned-requirement', dependency: 'requests' });
+    assert.ok(diagnostic!.message.length > 0);
+  });
+
+  it('reports a >= specifier as loose-requirement over the requirement', async () => {
+    const items = await check('flask>=2.0\n');
+    assert.deepEqual(summary(items), [['loose-requirement', SEVERITY.warning, 0, 0, 0, 10]]);
+    assert.ok(items[0]!.codeDescription?.href.endsWith('docs/rules.md#loose-requirement'));
+  });
+
+  it('is silent on an exact pin', async () => {
+    assert.deepEqual(await check('django==4.2.7\n'), []);
+  });
+
+  it('reports a -r include that does not exist as an error on the path token', async () => {
+    const items = await check('-r missing.txt\n');
+    assert.deepEqual(summary(items), [['missing-include', SEVERITY.error, 0, 3, 0, 14]]);
+    assert.ok(items[0]!.codeDescription?.href.endsWith('docs/rules.md#missing-include'));
+  });
+
+  it('reports a line pip would reject as invalid-requirement (error)', async () => {
+    const items = await check('foo==\n');
+    assert.deepEqual(items.map((d) => [d.code, d.severity]), [['invalid-requirement', SEVERITY.error]]);
+  });
+
+  it('reports findings on later lines at their own positions, in order', async () => {
+    const items = await check('# pinned\ndjango==4.2.7\n  requests\nflask>=2.0\n');
+    assert.deepEqual(summary(items), [
+      ['unpinned-requirement', SEVERITY.warning, 2, 2, 2, 10],
+      ['loose-requirement', SEVERITY.warning, 3, 0, 3, 10],
+    ]);
+  });
+
+  it('points a duplicate at the first occurrence through relatedInformation in the same document', async () => {
+    const uri = fileUri(join(dir, 'requirements-duplicate.txt'));
+    await server.open(uri, 'Django==4.2.7\ndjango==4.2.7\n');
+    const items = await server.pull(uri);
+    await server.close(uri);
+    const duplicate = items.find((d) => d.code === 'duplicate-requirement');
+    assert.ok(duplicate, JSON.stringify(items));
+    assert.equal(duplicate.range.start.line, 1);
+    assert.ok(duplicate.relatedInformation && duplicate.relatedInformation.length > 0, 'relatedInformation present');
+    assert.equal(duplicate.relatedInformation[0]!.location.uri, uri);
+    assert.equal(duplicate.relatedInformation[0]!.location.range.start.line, 0);
+  });
+
+  it('follows edits: full-text and incremental changes are re-checked on the next pull', async () => {
+    const uri = fileUri(join(dir, 'requirements-edit.txt'));
+    await server.open(uri, 'requests\n');
+    assert.deepEqual(summary(await server.pull(uri)), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
+
+    await server.change(uri, 'requests==2.32.3\n');
+    assert.deepEqual(await server.pull(uri), []);
+
+    // Incremental: replace "==2.32.3" with ">=2".
+    await server.change(uri, [{ range: { start: { line: 0, character: 8 }, end: { line: 0, character: 16 } }, text: '>=2' }]);
+    assert.deepEqual(summary(await server.pull(uri)), [['loose-requirement', SEVERITY.warning, 0, 0, 0, 11]]);
+    await server.close(uri);
+  });
+
+  it('returns an empty report for a document that is not open', async () => {
+    assert.deepEqual(await server.pull(fileUri(join(dir, 'requirements-never-opened.txt'))), []);
+  });
+
+  it('checks unsaved (untitled:) requirements documents', async () => {
+    const uri = 'untitled:Untitled-1';
+    await server.open(uri, 'requests\n');
+    assert.deepEqual(summary(await server.pull(uri)), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
+    await server.close(uri);
+  });
+
+  it('recognises requirements files by name when the language id is not pip-requirements', async () => {
+    const uri = fileUri(join(dir, 'dev-requirements.txt'));
+    await server.open(uri, 'requests\n', 'plaintext');
+    assert.deepEqual(summary(await server.pull(uri)).map((row) => row[0]), ['unpinned-requirement']);
+    await server.close(uri);
+  });
+
+  it('ignores other documents, and Dockerfiles for now', async () => {
+    const notes = fileUri(join(dir, 'notes.txt'));
+    await server.open(notes, 'requests\n', 'plaintext');
+    assert.deepEqual(await server.pull(notes), []);
+    const dockerfile = fileUri(join(dir, 'Dockerfile'));
+    await server.open(dockerfile, 'FROM python\nRUN pip install requests\n', 'dockerfile');
+    assert.deepEqual(await server.pull(dockerfile), []);
+    await server.close(notes);
+    await server.close(dockerfile);
+  });
+
+  it('asks workspace/configuration for the pinHygiene section scoped to the document', async () => {
+    const uri = fileUri(join(dir, 'requirements-scoped.txt'));
+    await server.open(uri, 'requests\n');
+    await server.pull(uri);
+    await server.close(uri);
+    const items = server.configurationRequests.flatMap((request) => request.items);
+    assert.ok(items.some((item) => item.scopeUri === uri && item.section === 'pinHygiene'), JSON.stringify(items));
+  });
+
+  it('subscribes to changes of its own settings section only', () => {
+    const registration = server.registrations.find((r) => r.method === 'workspace/didChangeConfiguration');
+    assert.deepEqual(registration?.registerOptions, { section: 'pinHygiene' });
+  });
+
+  it('logs its start to the client, not to stdout', () => {
+    assert.ok(server.logs.some((log) => /Pin Hygiene server started/.test(log.message)), JSON.stringify(server.logs));
+  });
+});

@@ -1,0 +1,231 @@
+/**
+ * A minimal LSP client for the server tests: spawns the built `node dist/server.js --stdio`
+ * and speaks JSON-RPC to it with vscode-jsonrpc, playing the editor's part (answers
+ * `workspace/configuration` from test-controlled settings, records refresh requests and logs).
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type {
+  ClientCapabilities,
+  ConfigurationParams,
+  Diagnostic,
+  DocumentDiagnosticReport,
+  InitializeResult,
+  LogMessageParams,
+  TextDocumentContentChangeEvent,
+} from 'vscode-languageserver/node';
+
+export const ROOT = resolve(__dirname, '../..');
+export const SERVER = join(ROOT, 'dist/server.js');
+
+/** Fails early, with the fix, when dist/server.js is missing or older than the sources bundled into it. */
+export function assertServerBuilt(): void {
+  assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`node esbuild.mjs\` first`);
+  const built = statSync(SERVER).mtimeMs;
+  const sources = ['server/src/lsp', 'server/src/core', 'server/src/node', 'server/src/shared'].flatMap((dir) => listFiles(join(ROOT, dir)));
+  const stale = sources.filter((file) => statSync(file).mtimeMs > built);
+  assert.deepEqual(stale.map((file) => file.slice(ROOT.length + 1)), [], 'dist/server.js is older than these sources: run `node esbuild.mjs` first');
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+/** The client capabilities VS Code sends that the server looks at. */
+export const FULL_CAPABILITIES: ClientCapabilities = {
+  textDocument: {
+    synchronization: { dynamicRegistration: true, didSave: true },
+    diagnostic: { dynamicRegistration: true, relatedDocumentSupport: false },
+    publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
+  },
+  workspace: {
+    configuration: true,
+    didChangeConfiguration: { dynamicRegistration: true },
+    didChangeWatchedFiles: { dynamicRegistration: true },
+    workspaceFolders: true,
+    diagnostics: { refreshSupport: true },
+  },
+};
+
+export interface StartOptions {
+  capabilities?: ClientCapabilities;
+  /** Workspace folder paths (absolute). */
+  folders?: string[];
+  initializationOptions?: unknown;
+  /** The `pinHygiene` section returned for every URI (mutable through `TestServer.settings`). */
+  settings?: unknown;
+}
+
+export class TestServer {
+  /** What `workspace/configuration` answers for section `pinHygiene`; change it, then `changeConfiguration()`. */
+  settings: unknown;
+  readonly configurationRequests: ConfigurationParams[] = [];
+  readonly logs: LogMessageParams[] = [];
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
+  initializeResult!: InitializeResult;
+  stderr = '';
+  private refreshes = 0;
+  private refreshWaiters: (() => void)[] = [];
+  private readonly versions = new Map<string, number>();
+  private readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly child: ChildProcessWithoutNullStreams,
+    readonly connection: MessageConnection,
+    settings: unknown,
+  ) {
+    this.settings = settings;
+    this.exited = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (this.stderr += chunk));
+    connection.onRequest('workspace/configuration', (params: ConfigurationParams) => {
+      this.configurationRequests.push(params);
+      return params.items.map((item) => (item.section === 'pinHygiene' ? this.settings : null));
+    });
+    connection.onRequest('workspace/diagnostic/refresh', () => {
+      this.refreshes += 1;
+      for (const waiter of this.refreshWaiters.splice(0)) waiter();
+      return null;
+    });
+    connection.onRequest('client/registerCapability', (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
+    connection.onRequest('workspace/workspaceFolders', () => null);
+    connection.onNotification('window/logMessage', (params: LogMessageParams) => this.logs.push(params));
+    connection.onNotification('$/logTrace', () => undefined);
+    connection.onError(() => undefined);
+    connection.listen();
+  }
+
+  static async start(options: StartOptions = {}): Promise<TestServer> {
+    assertServerBuilt();
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const server = new TestServer(child, connection, options.settings ?? {});
+    const folders = (options.folders ?? []).map((path) => ({ uri: pathToFileURL(path).href, name: path }));
+    server.initializeResult = await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: folders[0]?.uri ?? null,
+      workspaceFolders: folders.length > 0 ? folders : null,
+      capabilities: options.capabilities ?? FULL_CAPABILITIES,
+      initializationOptions: options.initializationOptions ?? { trusted: true },
+    });
+    await connection.sendNotification('initialized', {});
+    return server;
+  }
+
+  get refreshCount(): number {
+    return this.refreshes;
+  }
+
+  /** Resolves at the next `workspace/diagnostic/refresh` request, or fails after `ms`. */
+  nextRefresh(ms = 5000): Promise<void> {
+    return new Promise((resolveRefresh, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no workspace/diagnostic/refresh within ${ms} ms`)), ms);
+      this.refreshWaiters.push(() => {
+        clearTimeout(timer);
+        resolveRefresh();
+      });
+    });
+  }
+
+  async open(uri: string, text: string, languageId = 'pip-requirements'): Promise<void> {
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** A full-text change, or incremental ones when `changes` holds ranges. */
+  async change(uri: string, changes: string | TextDocumentContentChangeEvent[]): Promise<void> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    const contentChanges = typeof changes === 'string' ? [{ text: changes }] : changes;
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+  }
+
+  async close(uri: string): Promise<void> {
+    this.versions.delete(uri);
+    await this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** `textDocument/diagnostic`; asserts a full report and returns its items. */
+  async pull(uri: string): Promise<Diagnostic[]> {
+    const report = await this.connection.sendRequest<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri } });
+    assert.equal(report.kind, 'full', `a full report for ${uri}`);
+    return report.kind === 'full' ? report.items : [];
+  }
+
+  async changeConfiguration(): Promise<void> {
+    await this.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  }
+
+  async changeWatchedFiles(changes: { uri: string; type: 1 | 2 | 3 }[]): Promise<void> {
+    await this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
+  }
+
+  /** The LSP exit sequence; returns the process's exit code. */
+  async shutdown(): Promise<number | null> {
+    await this.connection.sendRequest('shutdown');
+    await this.connection.sendNotification('exit');
+    return this.waitForExit();
+  }
+
+  waitForExit(ms = 5000): Promise<number | null> {
+    return Promise.race([
+      this.exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the server did not exit within ${ms} ms`)), ms).unref()),
+    ]);
+  }
+
+  /** Ends the process whatever state it is in (test cleanup). */
+  async dispose(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      try {
+        await Promise.race([this.shutdown(), new Promise((r) => setTimeout(r, 2000).unref())]);
+      } catch {
+        // Already gone or unresponsive: killed below.
+      }
+      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    }
+    this.connection.dispose();
+  }
+}
+
+/** A temporary folder holding `files` (relative path → text); its real path, so URIs match what the server computes. */
+export function makeTree(files: Record<string, string> = {}): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'pin-hygiene-server-')));
+  writeTree(dir, files);
+  return dir;
+}
+
+export function writeTree(dir: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    const full = join(dir, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, text);
+  }
+}
+
+export function removeTree(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export function fileUri(path: string): string {
+  return pathToFileURL(path).href;
+}
+
+/** `[rule, severity, startLine, startChar, endLine, endChar]` rows, compact for deepEqual. */
+export function summary(diagnostics: Diagnostic[]): [unknown, unknown, number, number, number, number][] {
+  return diagnostics.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]);
+}
+
+export const SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;
