@@ -46,6 +46,11 @@ async function requirementsContext(request: AnalyzeRequest, document: Requiremen
   for (const entry of document.entries) {
     if (entry.kind !== 'include') continue;
     const result = await readInclude(request.host, request.path, entry.target.text);
+    // Including the open file itself is a cycle even when its text is only in the editor.
+    if (result.status !== 'remote' && result.path === request.path) {
+      cycles.set(entry, [request.path, request.path].map(baseName));
+      continue;
+    }
     includes.set(entry, result);
     if (result.status !== 'ok') continue;
     const walk = await walkIncludes(request.host, result, [request.path], budget);
@@ -91,8 +96,10 @@ async function walkIncludes(
   for (const entry of document.entries) {
     if (entry.kind !== 'include') continue;
     const result = await readInclude(host, file.path, entry.target.text);
+    const next = [...chain, file.path];
+    if (result.status !== 'remote' && next.includes(result.path)) return { cycle: [...next.slice(next.indexOf(result.path)), result.path].map(baseName) };
     if (result.status !== 'ok') continue;
-    const walk = await walkIncludes(host, result, [...chain, file.path], budget);
+    const walk = await walkIncludes(host, result, next, budget);
     if (walk.cycle) return walk;
     hashMode ??= walk.hashMode;
   }
