@@ -141,11 +141,13 @@ class Walker {
       // Reading it will report the problem.
     }
     const known = this.files.get(key);
-    if (known) {
+    // Reached twice (a symlink to it, or an argument inside a searched folder): check it once,
+    // under its real name when one of the two is that.
+    if (known && (known.absolutePath === key || absolutePath !== key)) {
       known.explicit ||= explicit;
       return;
     }
-    this.files.set(key, { ...displayPath(absolutePath, this.cwd), absolutePath, kind, explicit });
+    this.files.set(key, { ...displayPath(absolutePath, this.cwd), absolutePath, kind, explicit: explicit || (known?.explicit ?? false) });
   }
 
   private show(absolutePath: string): string {
