@@ -399,13 +399,18 @@ function formatMarkerValue(value: MarkerValue): string {
   return value.value.includes('"') ? `'${value.value}'` : `"${value.value}"`;
 }
 
-/** packaging normalises the value compared with `extra` (PEP 685). */
+/** Set-valued variables whose left-hand value packaging also normalises (`"Foo" in extras`). */
+const SET_VARIABLES = ['extras', 'dependency_groups'];
+
+/** packaging's `_normalize_extras`: the value compared with `extra` (PEP 685), and a value tested against a set variable. */
 function normalizeExtras(tree: MarkerList): MarkerList {
   return tree.map((entry) => {
     if (typeof entry === 'string') return entry;
     if (Array.isArray(entry)) return normalizeExtras(entry);
-    const normalize = (value: MarkerValue, other: MarkerValue): MarkerValue =>
-      value.kind === 'string' && other.kind === 'variable' && other.name === 'extra' ? { kind: 'string', value: normalizeName(value.value) } : value;
-    return { ...entry, left: normalize(entry.left, entry.right), right: normalize(entry.right, entry.left) };
+    const { left, right } = entry;
+    const normalized = (value: MarkerValue): MarkerValue => (value.kind === 'string' ? { kind: 'string', value: normalizeName(value.value) } : value);
+    if (left.kind === 'variable' && left.name === 'extra') return { ...entry, right: normalized(right) };
+    if (right.kind === 'variable' && (right.name === 'extra' || SET_VARIABLES.includes(right.name))) return { ...entry, left: normalized(left) };
+    return entry;
   });
 }
