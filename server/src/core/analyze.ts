@@ -25,6 +25,7 @@ export interface AnalysisResult {
 /** Includes deeper than this, or more files than MAX_INCLUDED_FILES, are not followed (pathological trees). */
 const MAX_INCLUDE_DEPTH = 32;
 const MAX_INCLUDED_FILES = 256;
+const USES_VARIABLE = /\$\{[A-Z0-9_]+\}/;
 
 /**
  * The single entry point shared by the language server and the CLI: offline
@@ -45,6 +46,8 @@ async function requirementsContext(request: AnalyzeRequest, document: Requiremen
   const budget = { files: 0 };
   for (const entry of document.entries) {
     if (entry.kind !== 'include') continue;
+    // `-r ${DIR}/base.txt`: the path is only known at install time (SPEC §2), so it is not checked.
+    if (USES_VARIABLE.test(entry.target.text)) continue;
     const result = await readInclude(request.host, request.path, entry.target.text);
     // Including the open file itself is a cycle even when its text is only in the editor.
     if (result.status !== 'remote' && result.path === request.path) {

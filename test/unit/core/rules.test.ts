@@ -43,6 +43,7 @@ describe('requirements rules', () => {
       files: { '/project/base.txt': 'six==1.16.0\n', '/constraints.txt': '' },
     });
     assert.deepEqual(summary(findings), [['missing-include', '2:3-2:14']]);
+    assert.deepEqual(await check('-r ${CONFIG_DIR}/base.txt\n'), [], 'a path from an environment variable is only known at install time');
     assert.match(findings[0]!.message, /missing\.txt/);
   });
 
@@ -64,7 +65,7 @@ describe('requirements rules', () => {
       '-e ./src/local',
     ].join('\n'));
     assert.deepEqual(summary(findings), [
-      ['unpinned-url', '0:0-0:49'],
+      ['unpinned-url', '0:36-0:40'],
       ['unpinned-url', '2:6-2:36'],
       ['unpinned-url', '3:0-3:36'],
     ]);

@@ -17,7 +17,12 @@ export const unpinnedUrl: RequirementsRule = {
         }
         if (!isImmutableRevision(vcs, revision.text)) {
           const wanted = vcs === 'git' || vcs === 'hg' ? 'the full commit id (40 hex characters)' : 'a revision number';
-          return [{ ...base, message: `'${revision.text}' is a branch or tag, and those can move. Replace it with ${wanted} it points to now.` }];
+          const { start, end } = entry.url.range;
+          // Point at the ref itself when the URL sits on one line (it always does unless split by a continuation).
+          const range = start.line === end.line && end.character - start.character === url.length
+            ? { start: { line: start.line, character: start.character + revision.start }, end: { line: start.line, character: start.character + revision.start + revision.text.length } }
+            : entry.url.range;
+          return [{ ...base, range, message: `'${revision.text}' is a branch or tag, and those can move. Replace it with ${wanted} it points to now.` }];
         }
         return [];
       }
