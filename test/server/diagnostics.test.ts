@@ -44,7 +44,7 @@ describe('server: diagnostics', function () {
     assert.equal(diagnostic!.source, 'pin-hygiene');
     assert.ok(diagnostic!.codeDescription?.href.endsWith('docs/rules.md#unpinned-requirement'), diagnostic!.codeDescription?.href);
     assert.deepEqual(diagnostic!.data, { rule: 'unpinned-requirement', dependency: 'requests' });
-    assert.ok(diagnostic!.message.length > 0);
+    assert.ok(typeof diagnostic!.message === 'string' && diagnostic!.message.length > 0);
   });
 
   it('reports a >= specifier as loose-requirement over the requirement', async () => {

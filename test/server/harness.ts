@@ -101,7 +101,9 @@ export class TestServer {
       return null;
     });
     connection.onRequest('workspace/workspaceFolders', () => null);
-    connection.onNotification('window/logMessage', (params: LogMessageParams) => this.logs.push(params));
+    connection.onNotification('window/logMessage', (params: LogMessageParams) => {
+      this.logs.push(params);
+    });
     connection.onNotification('$/logTrace', () => undefined);
     connection.onError(() => undefined);
     connection.listen();

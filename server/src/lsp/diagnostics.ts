@@ -27,6 +27,12 @@ import type { SettingsStore } from './settings';
 /** The file kinds the server reports on today; Dockerfile rules come later. */
 const CHECKED_KINDS: ReadonlySet<FileKind> = new Set(['pip-requirements']);
 
+/**
+ * Beyond this many findings in one document only the first are sent: such files are generated,
+ * and hundreds of thousands of diagnostics (megabytes of JSON per keystroke) would stall the editor.
+ */
+export const MAX_DIAGNOSTICS = 5000;
+
 const EMPTY: FullDocumentDiagnosticReport = Object.freeze({ kind: DocumentDiagnosticReportKind.Full, items: [] });
 
 export class DiagnosticsProvider {
@@ -98,8 +104,12 @@ export class DiagnosticsProvider {
     const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host });
     this.includes.set(uri, touched);
     throwIfCancelled(token);
-    this.logger.trace(`Checked ${uri} (version ${document.version}) in ${Date.now() - started} ms: ${result.findings.length} finding(s).`);
-    return { kind: DocumentDiagnosticReportKind.Full, items: result.findings.map((finding) => toDiagnostic(finding, { uri, location })) };
+    const findings = result.findings;
+    this.logger.trace(`Checked ${uri} (version ${document.version}) in ${Date.now() - started} ms: ${findings.length} finding(s).`);
+    if (findings.length > MAX_DIAGNOSTICS) {
+      this.logger.info(`${uri} has ${findings.length} findings; showing the first ${MAX_DIAGNOSTICS}.`);
+    }
+    return { kind: DocumentDiagnosticReportKind.Full, items: findings.slice(0, MAX_DIAGNOSTICS).map((finding) => toDiagnostic(finding, { uri, location })) };
   }
 
   private openText(path: string): string | undefined {

@@ -1,0 +1,147 @@
+/**
+ * SPEC §8: the server never hangs and never throws on any input. Garbage documents get an
+ * answer, and the server keeps answering afterwards. Also the LSP lifecycle: shutdown/exit.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { MAX_DIAGNOSTICS } from '../../server/src/lsp/diagnostics';
+import { fileUri, makeTree, removeTree, SEVERITY, summary, TestServer } from './harness';
+
+describe('server: robustness', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let dir: string;
+
+  before(async () => {
+    dir = makeTree();
+    server = await TestServer.start({ folders: [dir] });
+  });
+  after(async () => {
+    await server?.dispose();
+    removeTree(dir);
+  });
+
+  /** Still alive and correct: a small document gets its usual finding. */
+  async function assertHealthy() {
+    const uri = fileUri(join(dir, 'requirements-probe.txt'));
+    await server.open(uri, 'requests\n');
+    assert.deepEqual(summary(await server.pull(uri)).map((row) => row[0]), ['unpinned-requirement']);
+    await server.close(uri);
+    assert.equal(server.child.exitCode, null, `the server exited; stderr: ${server.stderr}`);
+  }
+
+  async function pullOnce(text: string, name: string) {
+    const uri = fileUri(join(dir, name));
+    await server.open(uri, text);
+    const items = await server.pull(uri);
+    await server.close(uri);
+    return items;
+  }
+
+  it('answers for a 10 MB document and keeps working', async () => {
+    const items = await pullOnce('requests>=1\n'.repeat(Math.ceil((10 * 1024 * 1024) / 12)), 'requirements-huge.txt');
+    assert.ok(Array.isArray(items));
+    await assertHealthy();
+  });
+
+  it('sends at most MAX_DIAGNOSTICS diagnostics for a document with a huge number of findings', async () => {
+    // 100,000 unpinned duplicates: 199,999 findings.
+    const items = await pullOnce('requests\n'.repeat(100_000), 'requirements-many.txt');
+    assert.equal(items.length, MAX_DIAGNOSTICS);
+    assert.deepEqual(summary(items.slice(0, 1)), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
+    assert.ok(server.logs.some((log) => /showing the first 5000/.test(log.message)), 'the cut is logged');
+    await assertHealthy();
+  });
+
+  it('answers for binary-looking text (NULs, control characters, long lines)', async () => {
+    let text = '';
+    let seed = 42;
+    for (let i = 0; i < 200_000; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      text += String.fromCharCode(seed % 256);
+    }
+    const items = await pullOnce(text + '\n\0\0\0requests\x1b[31m==\u0000\n' + 'x'.repeat(100_000), 'requirements-binary.txt');
+    assert.ok(Array.isArray(items));
+    await assertHealthy();
+  });
+
+  it('answers for text with unpaired UTF-16 surrogates', async () => {
+    const items = await pullOnce('\ud800requests\n\udfff==1.0\nflask==\ud83d\n-r \udc00.txt\ndjango[\ud800]==4.2.7 ; python_version > "\udfff"\n', 'requirements-surrogates.txt');
+    assert.ok(Array.isArray(items));
+    await assertHealthy();
+  });
+
+  it('answers for pathological requirements syntax', async () => {
+    const text = [
+      '\\'.repeat(10_000),
+      '-r ' + 'a/'.repeat(5_000) + 'x.txt',
+      'name' + '['.repeat(10_000),
+      'pkg ' + '; '.repeat(5_000),
+      '-r requirements-self.txt',
+      'x' + '=='.repeat(10_000),
+      '--hash=' + 'sha256:'.repeat(1_000),
+      '${' + 'A'.repeat(10_000),
+    ].join('\n');
+    const items = await pullOnce(text, 'requirements-self.txt');
+    assert.ok(Array.isArray(items));
+    await assertHealthy();
+  });
+
+  it('copes with a pull that the client cancels at once', async () => {
+    const uri = fileUri(join(dir, 'requirements-cancel.txt'));
+    await server.open(uri, 'requests\n'.repeat(100_000));
+    const { CancellationTokenSource } = await import('vscode-jsonrpc/node');
+    const source = new CancellationTokenSource();
+    const pending = server.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, source.token);
+    source.cancel();
+    await pending.catch(() => undefined);
+    await server.close(uri);
+    await assertHealthy();
+  });
+
+  it('survives notifications about documents it never saw', async () => {
+    const ghost = fileUri(join(dir, 'requirements-ghost.txt'));
+    await server.change(ghost, 'requests\n');
+    await server.close(ghost);
+    await server.changeWatchedFiles([{ uri: 'not a uri', type: 1 }, { uri: 'file://remote-host/share/x.txt', type: 3 }]);
+    await assertHealthy();
+  });
+});
+
+describe('server: lifecycle', function () {
+  this.timeout(20_000);
+
+  it('exits with code 0 after shutdown and exit', async () => {
+    const server = await TestServer.start();
+    try {
+      assert.equal(await server.shutdown(), 0);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('exits with code 1 on exit without shutdown, as LSP requires', async () => {
+    const server = await TestServer.start();
+    try {
+      await server.connection.sendNotification('exit');
+      assert.equal(await server.waitForExit(), 1);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('keeps stdout for the protocol: every byte parses as JSON-RPC', async () => {
+    // The harness's StreamMessageReader would report a broken header on stray output.
+    const server = await TestServer.start();
+    const errors: Error[] = [];
+    server.connection.onError(([error]) => errors.push(error));
+    try {
+      const uri = 'untitled:Untitled-7';
+      await server.open(uri, 'requests\n');
+      await server.pull(uri);
+      assert.deepEqual(errors, []);
+    } finally {
+      await server.dispose();
+    }
+  });
+});
