@@ -95,9 +95,11 @@ export function parseRequirementsFile(text: string): RequirementsDocument {
   return { entries, comments, lineCount };
 }
 
-function parseLogicalLine(logical: LogicalLine): Entry[] {
-  const text = logical.text;
-  // pip `break_args_options`: split on single spaces; options start at the first word starting with '-'.
+/**
+ * pip `break_args_options`: split on single spaces; options start at the first word
+ * starting with '-'. `optionStart` is where the option part begins in `text`.
+ */
+export function breakArgsOptions(text: string): { args: string; options: string; optionStart: number } {
   let optionStart = text.length;
   let position = 0;
   for (const word of text.split(' ')) {
@@ -108,8 +110,12 @@ function parseLogicalLine(logical: LogicalLine): Entry[] {
     position += word.length + 1;
   }
   const argsEnd = optionStart === text.length ? text.length : Math.max(optionStart - 1, 0);
-  const args = text.slice(0, argsEnd);
-  const optionText = text.slice(optionStart);
+  return { args: text.slice(0, argsEnd), options: text.slice(optionStart), optionStart };
+}
+
+function parseLogicalLine(logical: LogicalLine): Entry[] {
+  const text = logical.text;
+  const { args, options: optionText, optionStart } = breakArgsOptions(text);
   const parsedOptions = parseOptions(optionText);
   if (!parsedOptions.ok) {
     const span = shiftSpan(parsedOptions.span, optionStart);

@@ -53,7 +53,7 @@ export function parseRequirementLine(text: string): Result<PipRequirement> {
   const span = { start: lead, end: lead + name.length };
   if (name === '') return fail("Invalid requirement: '': Expected package name at the start of dependency specifier", 0, text.length);
 
-  if (isUrl(name)) return { ok: true, value: linkRequirement(name, lead, span, marker, 'url') };
+  if (isUrl(name)) return checkedWheel(linkRequirement(name, lead, span, marker, 'url'));
 
   const { path, extras } = stripExtras(name, lead);
   if (isArchiveName(path)) {
@@ -62,7 +62,7 @@ export function parseRequirementLine(text: string): Result<PipRequirement> {
     if (at.length < 2 || looksLikePath(at[0] as string)) {
       const local = linkRequirement(path, lead, span, marker, 'path');
       local.extras = extras;
-      return { ok: true, value: local };
+      return checkedWheel(local);
     }
   }
 
@@ -131,7 +131,8 @@ export function parseEditable(text: string): Result<PipRequirement> {
 function linkRequirement(link: string, offset: number, span: Span, marker: PipRequirement['marker'], form: 'url' | 'path'): PipRequirement {
   const requirement: PipRequirement = { form, extras: [], specifiers: [], url: { text: link, start: offset, end: offset + link.length }, marker, span };
   const fileName = fileNameOf(link);
-  if (fileName.toLowerCase().endsWith('.whl')) {
+  // pip's `Link.is_wheel` compares the extension case-sensitively.
+  if (fileName.endsWith('.whl')) {
     const wheel = parseWheelFileName(fileName);
     if (wheel) {
       const at = link.lastIndexOf(fileName.split('/')[0] as string);
@@ -147,6 +148,15 @@ function linkRequirement(link: string, offset: number, span: Span, marker: PipRe
     requirement.normalizedName = normalizeName(egg.text);
   }
   return requirement;
+}
+
+/** pip reads name and version from a wheel link's filename and stops when it cannot (`InvalidWheelFilename`). */
+function checkedWheel(requirement: PipRequirement): Result<PipRequirement> {
+  const url = requirement.url;
+  if (!url || requirement.wheelVersion !== undefined) return { ok: true, value: requirement };
+  const fileName = fileNameOf(url.text);
+  if (!fileName.endsWith('.whl')) return { ok: true, value: requirement };
+  return fail(`${fileName} is not a valid wheel filename.`, url.start, url.end);
 }
 
 /** pip's `_strip_extras`: `path[extra1,extra2]`. */

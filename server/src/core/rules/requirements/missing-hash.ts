@@ -8,14 +8,16 @@ export const missingHash: RequirementsRule = {
     const reason = context.hashMode;
     if (!reason) return [];
     return context.document.entries.flatMap((entry) => {
-      if (entry.kind !== 'requirement' || entry.hashes.length > 0) return [];
+      if (entry.kind !== 'requirement') return [];
       const base = { rule: 'missing-hash' as const, range: entry.range, dependency: entry.normalizedName, logical: entry.logical };
+      // Editables and VCS checkouts have no single file to hash: a --hash does not save them.
       if (entry.editable) {
         return [{ ...base, message: `pip is in hash-checking mode (${reason}) and cannot hash-check editable requirements: the install will fail. Install it without -e and with --hash, or split it into a separate requirements file.` }];
       }
       if (entry.url && isVcsUrl(entry.url.text)) {
         return [{ ...base, message: `pip is in hash-checking mode (${reason}) and cannot hash a VCS checkout: the install will fail. Use an archive URL of that commit with a --hash, or move it to a file without hashes.` }];
       }
+      if (entry.hashes.length > 0) return [];
       const name = entry.name?.text ?? entry.url?.text ?? 'this requirement';
       return [{ ...base, message: `pip is in hash-checking mode (${reason}) and will refuse to install '${name}' without a hash. Add --hash=sha256:<digest> for each file of the pinned release (pip-compile --generate-hashes writes them).` }];
     });
