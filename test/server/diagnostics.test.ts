@@ -146,7 +146,30 @@ describe('server: diagnostics', function () {
     assert.deepEqual(registration?.registerOptions, { section: 'pinHygiene' });
   });
 
-  it('logs its start to the client, not to stdout', () => {
-    assert.ok(server.logs.some((log) => /Pin Hygiene server started/.test(log.message)), JSON.stringify(server.logs));
+  it('logs its start to the client, not to stdout', async () => {
+    await server.waitForLog(/Pin Hygiene server started .*workspace trusted/);
+  });
+
+  it('traces each check with its timing once the client turns tracing on', async () => {
+    await server.connection.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = fileUri(join(dir, 'requirements-traced.txt'));
+    await server.open(uri, 'requests\n');
+    await server.pull(uri);
+    await server.close(uri);
+    await server.connection.sendNotification('$/setTrace', { value: 'off' });
+    assert.ok(server.traces.some((message) => message.startsWith(`Checked ${uri}`) && /\d+ ms: 1 finding/.test(message)), JSON.stringify(server.traces));
+  });
+});
+
+describe('server: initialization options', function () {
+  this.timeout(20_000);
+
+  it('reads workspace trust from initializationOptions', async () => {
+    const server = await TestServer.start({ initializationOptions: { trusted: false } });
+    try {
+      await server.waitForLog(/workspace not trusted/);
+    } finally {
+      await server.dispose();
+    }
   });
 });

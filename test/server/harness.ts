@@ -70,6 +70,10 @@ export class TestServer {
   settings: unknown;
   readonly configurationRequests: ConfigurationParams[] = [];
   readonly logs: LogMessageParams[] = [];
+  /** `$/logTrace` messages (sent while the client has set a trace level). */
+  readonly traces: string[] = [];
+  /** What `workspace/workspaceFolders` answers (absolute paths). */
+  folders: string[] = [];
   readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   initializeResult!: InitializeResult;
   stderr = '';
@@ -100,11 +104,13 @@ export class TestServer {
       this.registrations.push(...params.registrations);
       return null;
     });
-    connection.onRequest('workspace/workspaceFolders', () => null);
+    connection.onRequest('workspace/workspaceFolders', () => this.folders.map((path) => ({ uri: pathToFileURL(path).href, name: path })));
     connection.onNotification('window/logMessage', (params: LogMessageParams) => {
       this.logs.push(params);
     });
-    connection.onNotification('$/logTrace', () => undefined);
+    connection.onNotification('$/logTrace', (params: { message: string }) => {
+      this.traces.push(params.message);
+    });
     connection.onError(() => undefined);
     connection.listen();
   }
@@ -114,6 +120,7 @@ export class TestServer {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const server = new TestServer(child, connection, options.settings ?? {});
+    server.folders = options.folders ?? [];
     const folders = (options.folders ?? []).map((path) => ({ uri: pathToFileURL(path).href, name: path }));
     server.initializeResult = await connection.sendRequest('initialize', {
       processId: process.pid,
@@ -128,6 +135,17 @@ export class TestServer {
 
   get refreshCount(): number {
     return this.refreshes;
+  }
+
+  /** Resolves with the first log message matching `pattern` (already received or still to come). */
+  async waitForLog(pattern: RegExp, ms = 5000): Promise<LogMessageParams> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.logs.find((log) => pattern.test(log.message));
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no log message matching ${pattern} within ${ms} ms; got ${JSON.stringify(this.logs)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** Resolves at the next `workspace/diagnostic/refresh` request, or fails after `ms`. */
@@ -168,6 +186,15 @@ export class TestServer {
 
   async changeConfiguration(): Promise<void> {
     await this.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  }
+
+  /** Replaces the workspace folders and tells the server, as VS Code does. */
+  async changeWorkspaceFolders(folders: string[]): Promise<void> {
+    const toFolder = (path: string) => ({ uri: pathToFileURL(path).href, name: path });
+    const removed = this.folders.filter((path) => !folders.includes(path)).map(toFolder);
+    const added = folders.filter((path) => !this.folders.includes(path)).map(toFolder);
+    this.folders = folders;
+    await this.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added, removed } });
   }
 
   async changeWatchedFiles(changes: { uri: string; type: 1 | 2 | 3 }[]): Promise<void> {

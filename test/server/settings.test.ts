@@ -64,7 +64,7 @@ describe('server: settings', function () {
     const uri = fileUri(join(dir, 'requirements.txt'));
     await server.open(uri, 'requests\n');
     assert.deepEqual(summary(await server.pull(uri)), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
-    assert.ok(server.logs.some((log) => log.message.includes('no-such-rule')), JSON.stringify(server.logs));
+    await server.waitForLog(/no-such-rule/);
   });
 
   it('uses the defaults when the client cannot answer workspace/configuration', async () => {
@@ -117,7 +117,20 @@ describe('server: settings', function () {
     const uri = fileUri(join(dir, 'requirements.txt'));
     await server.open(uri, 'requests\n');
     assert.deepEqual(summary(await server.pull(uri)).map((row) => [row[0], row[1]]), [['unpinned-requirement', SEVERITY.warning]]);
-    assert.ok(server.logs.some((log) => log.message.includes('.pin-hygiene.json') && log.message.includes('not valid JSON')), JSON.stringify(server.logs));
+    await server.waitForLog(/\.pin-hygiene\.json is not valid JSON/);
+  });
+
+  it('follows workspace folder changes: a folder added later brings its .pin-hygiene.json', async () => {
+    const dir = tree({ '.pin-hygiene.json': '{ "severity": { "unpinned-requirement": "off" } }' });
+    const server = await start({ folders: [], settings: {} });
+    const uri = fileUri(join(dir, 'requirements.txt'));
+    await server.open(uri, 'requests\n');
+    assert.deepEqual(summary(await server.pull(uri)).map((row) => row[0]), ['unpinned-requirement']);
+
+    const refreshed = server.nextRefresh();
+    await server.changeWorkspaceFolders([dir]);
+    await refreshed;
+    assert.deepEqual(await server.pull(uri), []);
   });
 
   it('does not apply a .pin-hygiene.json outside the workspace folders', async () => {

@@ -122,7 +122,7 @@ export class DiagnosticsProvider {
 }
 
 /** The language id decides (the user may have set it by hand); other clients may send none we know, so fall back to the name. */
-export function kindOf(languageId: string, path: string): FileKind | undefined {
+function kindOf(languageId: string, path: string): FileKind | undefined {
   if (languageId === 'pip-requirements') return 'pip-requirements';
   if (languageId === 'dockerfile') return 'dockerfile';
   return fileKindOf(path);

@@ -117,7 +117,7 @@ export class SettingsStore {
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(file.text.replace(/^\uFEFF/, ''));
+      parsed = JSON.parse(file.text);
     } catch (error) {
       this.logger.warn(`${path} is not valid JSON (${error instanceof Error ? error.message : String(error)}); ignoring it.`);
       return {};
