@@ -50,39 +50,47 @@ function fail(message) {
 }
 
 // --- bundle ----------------------------------------------------------------------------------------
-async function bundle(resultsFile) {
+const esbuildCommon = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  logLevel: 'warning',
+  // mocha's parallel mode (unused here) resolves worker files at run time.
+  logOverride: { 'require-resolve-not-external': 'silent' },
+};
+
+// The suite's run() with mocha inside, so nothing resolves from node_modules at run time. Not
+// minified: failures in the extension host report bundle lines (its own prepareStackTrace ignores
+// source maps), and esbuild's per-file comments make them easy to trace back.
+async function bundleSuite(outfile, resultsFile) {
   const esbuild = await import('esbuild');
-  const common = {
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'inline', // stack traces in failures point at the .ts lines
-    external: ['vscode'],
-    logLevel: 'warning',
-    // mocha's parallel mode (unused here) resolves worker files at run time.
-    logOverride: { 'require-resolve-not-external': 'silent' },
-  };
-  rmSync(suiteDir, { recursive: true, force: true });
-  // The launcher's entry: run() with mocha inside, so nothing resolves from node_modules at run time.
   await esbuild.build({
-    ...common,
+    ...esbuildCommon,
     entryPoints: [join(root, 'test/vscode/suite/index.ts')],
-    outfile: join(suiteDir, 'index.js'),
+    outfile,
     define: { __PIN_HYGIENE_RESULTS_FILE__: JSON.stringify(resultsFile ?? '') },
   });
-  // One file per test file for @vscode/test-cli (.vscode-test.mjs), which brings its own mocha.
-  const testFiles = readdirSync(join(root, 'test/vscode/suite')).filter((name) => name.endsWith('.test.ts'));
+  return outfile;
+}
+
+// For `npm run test:vscode` (.vscode-test.mjs): @vscode/test-cli brings its own mocha and loads
+// one file per test file; index.js also works as extensionTestsPath for @vscode/test-electron.
+async function bundleForTestCli() {
+  const esbuild = await import('esbuild');
+  for (const name of ['index.js', 'tests']) rmSync(join(suiteDir, name), { recursive: true, force: true });
+  const suiteSources = join(root, 'test/vscode/suite');
   await esbuild.build({
-    ...common,
-    entryPoints: testFiles.map((name) => join(root, 'test/vscode/suite', name)),
+    ...esbuildCommon,
+    entryPoints: readdirSync(suiteSources).filter((name) => name.endsWith('.test.ts')).map((name) => join(suiteSources, name)),
     outdir: join(suiteDir, 'tests'),
   });
-  return join(suiteDir, 'index.js');
+  await bundleSuite(join(suiteDir, 'index.js'), undefined);
 }
 
 if (buildOnly) {
-  await bundle(undefined);
+  await bundleForTestCli();
   log(`bundled the suite into ${suiteDir}`);
   process.exit(0);
 }
@@ -109,13 +117,17 @@ if (!toolchainReady()) {
 
 // --- run -----------------------------------------------------------------------------------------
 const runDir = mkdtempSync(join(tmpdir(), 'pin-hygiene-e2e-'));
+// Inside the extension folder, so VS Code attributes the suite's `vscode` import to the extension
+// under test; one folder per run, so concurrent runs in one checkout don't load each other's bundle.
+const runBundleDir = join(suiteDir, `run-${process.pid}`);
 const resultsFile = join(runDir, 'results.json');
 const workspace = join(runDir, 'workspace');
 const started = Date.now();
 let server; // the server's ChildProcess; its pid is also its process group id
 let context; // playwright BrowserContext
 let page;
-let cleanedUp = false;
+let cleaning; // the one cleanup() promise
+let stoppedBySignal = false;
 const workbenchLog = join(runDir, 'workbench.log');
 
 function killServerGroup(signal) {
@@ -127,9 +139,12 @@ function killServerGroup(signal) {
   }
 }
 
-async function cleanup() {
-  if (cleanedUp) return;
-  cleanedUp = true;
+function cleanup() {
+  cleaning ??= stopEverything();
+  return cleaning;
+}
+
+async function stopEverything() {
   if (context) await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
   if (server?.pid) {
     killServerGroup('SIGTERM');
@@ -139,6 +154,7 @@ async function cleanup() {
     killServerGroup('SIGKILL');
     if (!exited) log('server did not stop on SIGTERM; killed its process group');
   }
+  rmSync(runBundleDir, { recursive: true, force: true });
   if (process.env.PIN_HYGIENE_E2E_KEEP === '1') log(`kept ${runDir}`);
   else rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
 }
@@ -147,6 +163,7 @@ async function cleanup() {
 process.on('exit', () => killServerGroup('SIGKILL'));
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.once(signal, () => {
+    stoppedBySignal = true;
     log(`${signal}: stopping`);
     writeStats({ passes: 0, failures: 1, pending: 0 });
     cleanup().finally(() => process.exit(130));
@@ -180,6 +197,20 @@ function builtinExtensionsWithCode() {
     }
   }
   return ids;
+}
+
+// Bundles left by runs that were killed before their cleanup.
+function removeStaleRunBundles() {
+  if (!existsSync(suiteDir)) return;
+  for (const name of readdirSync(suiteDir)) {
+    const pid = Number(/^run-(\d+)$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      rmSync(join(suiteDir, name), { recursive: true, force: true });
+    }
+  }
 }
 
 function freePort() {
@@ -230,7 +261,8 @@ const WORKBENCH_NOISE = [
 ];
 
 async function main() {
-  const suite = await bundle(resultsFile);
+  removeStaleRunBundles();
+  const suite = await bundleSuite(join(runBundleDir, 'index.js'), resultsFile);
   cpSync(fixtureWorkspace, workspace, { recursive: true });
   for (const dir of ['tmp', 'server-data', 'user-data/User', 'extensions', 'browser']) mkdirSync(join(runDir, dir), { recursive: true });
   // code-server keeps the web workbench's user settings on the server side.
@@ -266,6 +298,10 @@ async function main() {
   context = await chromium.launchPersistentContext(join(runDir, 'browser'), {
     executablePath: chromiumPath,
     headless: true,
+    // The launcher's own signal handlers close the browser and the server in order.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     viewport: { width: 1280, height: 800 },
     // No background networking: this machine has no internet and the tests must not need it.
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -296,17 +332,21 @@ async function main() {
     ['skipWelcome', 'true'],
   ];
   const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const timer = setTimeout(() => settle({ error: `no result within ${overallTimeoutMs / 1000} s` }), overallTimeoutMs);
   await page.goto(url);
   log(`workbench loaded (${Date.now() - started} ms) on ${basename(workspace)} with ${extensionDir} under test`);
-  const outcome = await exitCode;
-  clearTimeout(timer);
-  return outcome;
+  return exitCode;
 }
 
 let exitStatus = 1;
 try {
-  const outcome = await main();
+  // One deadline for everything (server start, browser launch, the suite), whatever hangs.
+  let watchdog;
+  const outcome = await Promise.race([
+    main(),
+    new Promise((r) => { watchdog = setTimeout(() => r({ error: `no result within ${overallTimeoutMs / 1000} s` }), overallTimeoutMs); }),
+  ]);
+  clearTimeout(watchdog);
+  if (stoppedBySignal) await new Promise(() => {}); // the signal handler reports and exits
   let results;
   try {
     results = JSON.parse(readFileSync(resultsFile, 'utf8'));
@@ -321,12 +361,13 @@ try {
     await saveEvidence();
   } else {
     writeStats({ passes: results.passes, failures: results.failures, pending: results.pending });
-    for (const { title, error } of results.failed ?? []) console.log(`\n[vscode-tests] failed: ${title}\n${error}`);
+    for (const { title } of results.failed ?? []) log(`failed: ${title}`);
     log(`${results.passes} passing, ${results.failures} failing, ${results.pending} pending; exit code ${outcome.code} (${seconds} s)`);
     exitStatus = outcome.code !== 0 || results.failures > 0 ? 1 : 0;
     if (exitStatus !== 0) await saveEvidence();
   }
 } catch (error) {
+  if (stoppedBySignal) await new Promise(() => {});
   log(`FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   writeStats({ passes: 0, failures: 1, pending: 0 });
   await saveEvidence();

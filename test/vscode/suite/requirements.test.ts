@@ -37,7 +37,7 @@ function assertDiagnostic(diagnostics: readonly vscode.Diagnostic[], expected: E
     [startLine, startCharacter, endLine, endCharacter],
     `range of ${expected.rule}`,
   );
-  assert.equal(diagnostic.severity, expected.severity, `severity of ${expected.rule}`);
+  assert.equal(vscode.DiagnosticSeverity[diagnostic.severity], vscode.DiagnosticSeverity[expected.severity], `severity of ${expected.rule}`);
   assert.equal(diagnostic.source, SOURCE);
   assert.ok(diagnostic.message.trim().length > 0, `${expected.rule} has a message`);
   // A codeDescription makes VS Code deliver the code as { value, target }.
