@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { format } from 'node:util';
 
 const root = resolve(import.meta.dirname, '..');
@@ -103,7 +103,7 @@ const needed = [join(extensionDir, manifest.main ?? 'dist/extension.js')];
 if (extensionDir === root) needed.push(join(root, 'dist/server.js'));
 const missingBuild = needed.filter((file) => !existsSync(file));
 if (missingBuild.length) {
-  fail(`the extension is not built: missing ${missingBuild.map((f) => f.slice(root.length + 1) || f).join(', ')}. Run \`node esbuild.mjs\` (npm test does) first.`);
+  fail(`the extension is not built: missing ${missingBuild.map((file) => relative(extensionDir, file)).join(', ')}. Run \`node esbuild.mjs\` (npm test does) first.`);
 }
 
 function toolchainReady() {
