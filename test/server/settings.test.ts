@@ -117,7 +117,7 @@ describe('server: settings', function () {
     const uri = fileUri(join(dir, 'requirements.txt'));
     await server.open(uri, 'requests\n');
     assert.deepEqual(summary(await server.pull(uri)).map((row) => [row[0], row[1]]), [['unpinned-requirement', SEVERITY.warning]]);
-    await server.waitForLog(/\.pin-hygiene\.json is not valid JSON/);
+    await server.waitForLog(/\.pin-hygiene\.json: invalid JSON/);
   });
 
   it('follows workspace folder changes: a folder added later brings its .pin-hygiene.json', async () => {

@@ -14,7 +14,7 @@ import {
   SETTINGS_SECTION,
   mergeSeverity,
   sanitiseSettings,
-  sanitiseSeverityMap,
+  parseConfigFile,
   type PinHygieneSettings,
   type SanitiseProblem,
 } from '../shared/settings';
@@ -115,20 +115,10 @@ export class SettingsStore {
       this.logger.warn(`${path} ${file.reason}; ignoring it.`);
       return {};
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(file.text);
-    } catch (error) {
-      this.logger.warn(`${path} is not valid JSON (${error instanceof Error ? error.message : String(error)}); ignoring it.`);
-      return {};
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      this.logger.warn(`${path} must hold a JSON object such as { "severity": { "loose-requirement": "error" } }; ignoring it.`);
-      return {};
-    }
-    const problems: SanitiseProblem[] = [];
-    const severity = sanitiseSeverityMap((parsed as Record<string, unknown>).severity, problems);
-    for (const problem of problems) this.logger.warn(`${path}: ${problem.message}`);
+    // Shared with the CLI; the editor keeps the valid entries and logs the rest.
+    const config = parseConfigFile(file.text, path);
+    for (const message of [...config.errors, ...config.warnings]) this.logger.warn(message);
+    const severity = config.severity;
     return severity;
   }
 

@@ -47,6 +47,41 @@ export function sanitiseSeverityMap(value: unknown, problems: SanitiseProblem[] 
   return result;
 }
 
+/** What a `.pin-hygiene.json` holds, checked: `errors` make the CLI stop; the editor logs them and keeps the valid entries. */
+export interface ConfigFile {
+  severity: Partial<Record<RuleId, SeverityOrOff>>;
+  /** Broken JSON, a wrong shape, or a bad severity value. */
+  errors: string[];
+  /** Unknown settings or rules (a newer config read by an older version): ignored. */
+  warnings: string[];
+}
+
+/** Parses the text of a `.pin-hygiene.json`; `name` is how messages refer to the file. */
+export function parseConfigFile(text: string, name: string): ConfigFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { severity: {}, errors: [`${name}: invalid JSON (${error instanceof Error ? error.message : String(error)})`], warnings: [] };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { severity: {}, errors: [`${name}: expected an object like { "severity": { "loose-requirement": "error" } }`], warnings: [] };
+  }
+  const warnings = Object.keys(value).filter((key) => key !== 'severity').map((key) => `${name}: unknown setting "${key}" (ignored)`);
+  const errors: string[] = [];
+  const severity = (value as Record<string, unknown>).severity;
+  if (severity !== undefined && (typeof severity !== 'object' || severity === null || Array.isArray(severity))) {
+    return { severity: {}, errors: [`${name}: "severity" must be an object mapping rule ids to ${SEVERITY_VALUES.join('|')}`], warnings };
+  }
+  for (const [rule, level] of Object.entries((severity ?? {}) as Record<string, unknown>)) {
+    if (!isRuleId(rule)) warnings.push(`${name}: unknown rule "${rule}" in "severity" (ignored)`);
+    else if (typeof level !== 'string' || !SEVERITY_VALUES.includes(level)) {
+      errors.push(`${name}: severity of "${rule}" must be one of ${SEVERITY_VALUES.join(', ')} (got ${JSON.stringify(level)})`);
+    }
+  }
+  return { severity: sanitiseSeverityMap(severity), errors, warnings };
+}
+
 /** Turns any value (from settings.json or the wire) into complete settings. */
 export function sanitiseSettings(value: unknown, problems: SanitiseProblem[] = []): PinHygieneSettings {
   const raw = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
