@@ -109,7 +109,8 @@ describe('server: diagnostics', function () {
 
   it('checks unsaved (untitled:) requirements documents', async () => {
     const uri = 'untitled:Untitled-1';
-    await server.open(uri, 'requests\n');
+    // An unsaved buffer has no folder to resolve `-r` against: the include is not called missing.
+    await server.open(uri, 'requests\n-r base.txt\n');
     assert.deepEqual(summary(await server.pull(uri)), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
     await server.close(uri);
   });

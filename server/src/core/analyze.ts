@@ -50,7 +50,7 @@ async function requirementsContext(request: AnalyzeRequest, document: Requiremen
     if (USES_VARIABLE.test(entry.target.text)) continue;
     const result = await readInclude(request.host, request.path, entry.target.text);
     // Including the open file itself is a cycle even when its text is only in the editor.
-    if (result.status !== 'remote' && result.path === request.path) {
+    if ('path' in result && result.path === request.path) {
       cycles.set(entry, [request.path, request.path].map(baseName));
       continue;
     }
@@ -100,7 +100,7 @@ async function walkIncludes(
     if (entry.kind !== 'include') continue;
     const result = await readInclude(host, file.path, entry.target.text);
     const next = [...chain, file.path];
-    if (result.status !== 'remote' && next.includes(result.path)) return { cycle: [...next.slice(next.indexOf(result.path)), result.path].map(baseName) };
+    if ('path' in result && next.includes(result.path)) return { cycle: [...next.slice(next.indexOf(result.path)), result.path].map(baseName) };
     if (result.status !== 'ok') continue;
     const walk = await walkIncludes(host, result, next, budget);
     if (walk.cycle) return walk;

@@ -11,16 +11,18 @@ export type IncludeResult =
   /** It exists but could not be read (permissions, binary, too large): `reason` says which. */
   | { status: 'unreadable'; path: string; reason: string }
   /** A remote include (`-r https://…`): pip fetches it at install time; we do not follow it. */
-  | { status: 'remote' };
+  | { status: 'remote' }
+  /** Nothing can be known (an unsaved buffer has no folder to resolve against): no finding. */
+  | { status: 'unknown' };
 
 export interface AnalysisHost {
   /** Resolves `target` (as written after `-r`/`-c`) relative to the directory of `fromPath`, and reads it. */
   readInclude(fromPath: string, target: string): Promise<IncludeResult>;
 }
 
-/** A host for text with no file system behind it (unsaved buffers, tests): every include is unknown. */
+/** A host for text with no file system behind it (unsaved buffers): includes cannot be checked. */
 export const NO_FILES_HOST: AnalysisHost = {
-  async readInclude(_fromPath: string, target: string) {
-    return /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? { status: 'remote' } : { status: 'missing', path: target };
+  async readInclude() {
+    return { status: 'unknown' };
   },
 };

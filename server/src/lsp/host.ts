@@ -18,7 +18,7 @@ export function editorHost(options: EditorHostOptions): AnalysisHost {
       // The disk host owns path resolution (relative to the including file, `file:` targets);
       // reading first and overriding keeps the two hosts resolving identically.
       const fromDisk = await diskHost.readInclude(fromPath, target);
-      if (fromDisk.status === 'remote') return fromDisk;
+      if (!('path' in fromDisk)) return fromDisk;
       options.touched(fromDisk.path);
       const text = options.openText(fromDisk.path);
       if (text === undefined) return fromDisk;
