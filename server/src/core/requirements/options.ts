@@ -55,6 +55,8 @@ export function shellSplit(text: string): Word[] | undefined {
 /** The options pip accepts in requirements files, by long name. */
 interface OptionSpec {
   long: string;
+  /** Another long name optparse knows (pip: `--pypi-url` for `--index-url`). */
+  alias?: string;
   short?: string;
   takesValue: boolean;
   /** Only meaningful on a requirement line. */
@@ -62,7 +64,7 @@ interface OptionSpec {
 }
 
 const OPTION_SPECS: readonly OptionSpec[] = [
-  { long: '--index-url', short: '-i', takesValue: true },
+  { long: '--index-url', alias: '--pypi-url', short: '-i', takesValue: true },
   { long: '--extra-index-url', takesValue: true },
   { long: '--no-index', takesValue: false },
   { long: '--constraint', short: '-c', takesValue: true },
@@ -162,11 +164,13 @@ type LongMatch = { kind: 'exact' | 'prefix'; spec: OptionSpec } | { kind: 'ambig
 
 /** optparse accepts any unambiguous prefix of a long option. */
 function matchLong(written: string): LongMatch {
-  const exact = OPTION_SPECS.find((spec) => spec.long === written);
-  if (exact) return { kind: 'exact', spec: exact };
-  const candidates = OPTION_SPECS.filter((spec) => spec.long.startsWith(written));
-  if (candidates.length === 1) return { kind: 'prefix', spec: candidates[0] as OptionSpec };
-  if (candidates.length > 1) return { kind: 'ambiguous', candidates: candidates.map((spec) => spec.long) };
+  // optparse matches against every long name, aliases included (`--p` is ambiguous with `--pypi-url`).
+  const names = OPTION_SPECS.flatMap((spec) => [{ name: spec.long, spec }, ...(spec.alias ? [{ name: spec.alias, spec }] : [])]);
+  const exact = names.find((candidate) => candidate.name === written);
+  if (exact) return { kind: 'exact', spec: exact.spec };
+  const candidates = names.filter((candidate) => candidate.name.startsWith(written));
+  if (candidates.length === 1) return { kind: 'prefix', spec: (candidates[0] as { spec: OptionSpec }).spec };
+  if (candidates.length > 1) return { kind: 'ambiguous', candidates: candidates.map((candidate) => candidate.name) };
   return { kind: 'none' };
 }
 
