@@ -39,9 +39,12 @@ export function looksLikePath(text: string): boolean {
   return text.includes('/') || text.includes('\\') || text.startsWith('.');
 }
 
-/** pip's `is_archive_file` (extension check, `.tar.gz` style double extensions included). */
+/**
+ * pip's `is_archive_file` on a local name (extension check, `.tar.gz` style double
+ * extensions included). A path has no fragment: `x.tar.gz#egg=x` is not an archive name.
+ */
 export function isArchiveName(text: string): boolean {
-  const lower = withoutQueryAndFragment(text).toLowerCase();
+  const lower = text.toLowerCase();
   return ARCHIVE_EXTENSIONS.some((extension) => lower.endsWith(extension));
 }
 

@@ -53,7 +53,7 @@ export function parseRequirementLine(text: string): Result<PipRequirement> {
   const span = { start: lead, end: lead + name.length };
   if (name === '') return fail("Invalid requirement: '': Expected package name at the start of dependency specifier", 0, text.length);
 
-  if (isUrl(name)) return checkedWheel(linkRequirement(name, lead, span, marker, 'url'));
+  if (isUrl(name)) return checkedLink(linkRequirement(name, lead, span, marker, 'url'));
 
   const { path, extras } = stripExtras(name, lead);
   if (isArchiveName(path)) {
@@ -62,7 +62,7 @@ export function parseRequirementLine(text: string): Result<PipRequirement> {
     if (at.length < 2 || looksLikePath(at[0] as string)) {
       const local = linkRequirement(path, lead, span, marker, 'path');
       local.extras = extras;
-      return checkedWheel(local);
+      return checkedLink(local);
     }
   }
 
@@ -116,7 +116,7 @@ export function parseEditable(text: string): Result<PipRequirement> {
     // A local project folder (pip checks that it exists; that needs the file system).
     const local = linkRequirement(path, lead, span, undefined, 'path');
     local.extras = extras;
-    return { ok: true, value: local };
+    return checkedLink(local);
   }
   const url = /^(git|hg|svn|bzr):/i.test(value) ? `${value.split(':')[0]}+${value}` : value;
   if (!isVcsUrl(url)) {
@@ -124,7 +124,7 @@ export function parseEditable(text: string): Result<PipRequirement> {
   }
   const requirement = linkRequirement(value, lead, span, undefined, 'url');
   if (!requirement.name) return fail(`Could not detect requirement name for '${value}', please specify one with #egg=your_package_name`, span.start, span.end);
-  return { ok: true, value: requirement };
+  return checkedLink(requirement);
 }
 
 /** A URL or path requirement: the name comes from a wheel filename or `#egg=`. */
@@ -150,13 +150,21 @@ function linkRequirement(link: string, offset: number, span: Span, marker: PipRe
   return requirement;
 }
 
-/** pip reads name and version from a wheel link's filename and stops when it cannot (`InvalidWheelFilename`). */
-function checkedWheel(requirement: PipRequirement): Result<PipRequirement> {
+/**
+ * pip builds the requirement from the link: a wheel filename it cannot read stops it
+ * (`InvalidWheelFilename`), and so does an `#egg=` value that is no requirement at all
+ * (`''`, `foo-`, `-foo`). Eggs like `foo[bar]` parse, so they are left unnamed here.
+ */
+function checkedLink(requirement: PipRequirement): Result<PipRequirement> {
   const url = requirement.url;
   if (!url || requirement.wheelVersion !== undefined) return { ok: true, value: requirement };
   const fileName = fileNameOf(url.text);
-  if (!fileName.endsWith('.whl')) return { ok: true, value: requirement };
-  return fail(`${fileName} is not a valid wheel filename.`, url.start, url.end);
+  if (fileName.endsWith('.whl')) return fail(`${fileName} is not a valid wheel filename.`, url.start, url.end);
+  const egg = /[#&]egg=([^&]*)/.exec(url.text);
+  if (egg && !parseRequirement(egg[1] as string).ok) {
+    return fail(`Invalid requirement: '${egg[1]}'`, url.start + egg.index, url.start + egg.index + egg[0].length);
+  }
+  return { ok: true, value: requirement };
 }
 
 /** pip's `_strip_extras`: `path[extra1,extra2]`. */
