@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { analyze } from '../../server/src/core/analyze';
 import { NO_FILES_HOST } from '../../server/src/core/host';
-import { preprocess, PY_SPACE } from '../../server/src/core/requirements/lines';
+import { isPythonSpace, preprocess } from '../../server/src/core/requirements/lines';
 import { looksLikePath } from '../../server/src/core/requirements/links';
 import { breakArgsOptions, parseRequirementsFile, type RequirementEntry, type RequirementsDocument } from '../../server/src/core/requirements/parse';
 import type { Result } from '../../server/src/core/requirements/pep508';
@@ -54,11 +54,14 @@ const MINIMUM_CHECKED: Record<string, number> = {
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by several kinds.
 
-const PYTHON_STRIP_RE = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
 
 /** Python's `str.strip()`. */
 function pythonStrip(text: string): string {
-  return text.replace(PYTHON_STRIP_RE, '');
+  let start = 0;
+  let end = text.length;
+  while (start < end && isPythonSpace(text.charCodeAt(start))) start += 1;
+  while (end > start && isPythonSpace(text.charCodeAt(end - 1))) end -= 1;
+  return text.slice(start, end);
 }
 
 const requirementsOf = (document: RequirementsDocument) => document.entries.filter((entry): entry is RequirementEntry => entry.kind === 'requirement');

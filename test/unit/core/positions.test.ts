@@ -109,3 +109,18 @@ describe('logical lines and exact ranges', () => {
     }
   });
 });
+
+describe('pathological input', () => {
+  it('rejects deeply nested markers with a message instead of overflowing the stack', () => {
+    const [entry] = parseRequirementsFile(`x; ${'('.repeat(100_000)}`).entries;
+    assert.equal(entry?.kind, 'invalid');
+    assert.match((entry as { message: string }).message, /nested too deeply/);
+    const nested = `x; ${'('.repeat(50)}os_name == "a"${')'.repeat(50)}`;
+    assert.equal(parseRequirementsFile(nested).entries[0]?.kind, 'requirement');
+  });
+
+  it('finds comments in a long whitespace run without backtracking', () => {
+    const { lines } = preprocess(`a${' '.repeat(200_000)}b\n${' '.repeat(200_000)}# note`);
+    assert.deepEqual(lines.map((line) => line.text.length), [200_002]);
+  });
+});

@@ -6,14 +6,45 @@
  */
 import type { Position, Range } from '../types';
 
-/** Python's `str.isspace()` set (pip strips with it); differs from JS `\s` (\x1c-\x1f, \x85 in; \ufeff out). */
-export const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const PY_SPACE_CLASS = `[${PY_SPACE}]`;
-/** pip's COMMENT_RE `(^|\s+)#.*$`, first match. */
-const COMMENT_RE = new RegExp(`(^|${PY_SPACE_CLASS}+)#.*$`);
-const COMMENT_LINE_RE = new RegExp(`^${PY_SPACE_CLASS}*#`);
-const LEADING_SPACE_RE = new RegExp(`^${PY_SPACE_CLASS}+`);
-const TRAILING_SPACE_RE = new RegExp(`${PY_SPACE_CLASS}+$`);
+/** Python's `str.isspace()` (pip strips with it); differs from JS `\s` (\x1c-\x1f, \x85 in; \ufeff out). */
+export function isPythonSpace(code: number): boolean {
+  return (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x20) || code === 0x85 || code === 0xa0 || code === 0x1680
+    || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000;
+}
+
+/**
+ * Where pip's COMMENT_RE `(^|\s+)#.*$` matches first: the start of the whitespace before the
+ * first `#` that opens the line or follows whitespace, or -1. A scan, not a regex: the regex
+ * backtracks quadratically over long whitespace runs.
+ */
+export function commentStart(text: string): number {
+  for (let index = text.indexOf('#'); index >= 0; index = text.indexOf('#', index + 1)) {
+    if (index === 0) return 0;
+    if (isPythonSpace(text.charCodeAt(index - 1))) {
+      let start = index - 1;
+      while (start > 0 && isPythonSpace(text.charCodeAt(start - 1))) start -= 1;
+      return start;
+    }
+  }
+  return -1;
+}
+
+function leadingSpace(text: string): number {
+  let index = 0;
+  while (index < text.length && isPythonSpace(text.charCodeAt(index))) index += 1;
+  return index;
+}
+
+function trailingSpaceStart(text: string): number {
+  let end = text.length;
+  while (end > 0 && isPythonSpace(text.charCodeAt(end - 1))) end -= 1;
+  return end;
+}
+
+/** A line holding only a comment (pip's `COMMENT_RE.match`). */
+function isCommentLine(text: string): boolean {
+  return text.charCodeAt(leadingSpace(text)) === 0x23;
+}
 
 /** One physical line as pip's `str.splitlines()` sees it, with its LSP position. */
 export interface PhysicalLine {
@@ -122,18 +153,18 @@ export function preprocess(text: string): PreprocessedFile {
   let lastLine = 0;
 
   const collectComment = (line: PhysicalLine) => {
-    const match = COMMENT_RE.exec(line.text);
-    if (!match) return;
-    const hash = match.index + match[0].indexOf('#');
-    comments.push({ line: line.start.line, text: line.text.slice(hash), wholeLine: COMMENT_LINE_RE.test(line.text) });
+    const start = commentStart(line.text);
+    if (start < 0) return;
+    const hash = line.text.indexOf('#', start);
+    comments.push({ line: line.start.line, text: line.text.slice(hash), wholeLine: isCommentLine(line.text) });
   };
 
   const emit = (chars: string, segments: Segment[], pipNumber: number, firstLine: number, endLine: number) => {
     // ignore_comments: strip the comment, then Python-strip whitespace.
-    const match = COMMENT_RE.exec(chars);
-    let body = match ? chars.slice(0, match.index) : chars;
-    const lead = LEADING_SPACE_RE.exec(body)?.[0].length ?? 0;
-    body = body.replace(TRAILING_SPACE_RE, '');
+    const comment = commentStart(chars);
+    let body = comment >= 0 ? chars.slice(0, comment) : chars;
+    const lead = leadingSpace(body);
+    body = body.slice(0, trailingSpaceStart(body));
     if (body.length <= lead) return;
     const trimmed = body.slice(lead);
     const shifted = shiftSegments(segments, lead);
@@ -143,10 +174,10 @@ export function preprocess(text: string): PreprocessedFile {
   for (const line of physical) {
     collectComment(line);
     lastLine = line.start.line;
-    const isCommentLine = COMMENT_LINE_RE.test(line.text);
-    if (!line.text.endsWith('\\') || isCommentLine) {
+    const commentOnly = isCommentLine(line.text);
+    if (!line.text.endsWith('\\') || commentOnly) {
       // A comment line ends a continuation; pip prefixes it with a space so it is stripped later.
-      const prefix = isCommentLine && pending ? ' ' : '';
+      const prefix = commentOnly && pending ? ' ' : '';
       if (pending) {
         pending.segments.push({ logicalStart: pending.length + prefix.length, start: line.start });
         pending.chars.push(prefix + line.text);

@@ -8,14 +8,28 @@ import type { Span } from './pep508';
 /** A shell word: its unquoted text and the span of the raw text it came from. */
 export interface Word extends Span {
   text: string;
-  /** Start offset of each character of `text` in the source (for value spans after `=`). */
-  offsets: number[];
+  /**
+   * Source offset of each character of `text`, only when quotes or escapes made the two
+   * differ; otherwise character `i` sits at `start + i` (the common case, kept allocation-free).
+   */
+  offsets?: number[];
 }
+
+/** Source offset of character `index` of a word's text. */
+export function wordOffset(word: Word, index: number): number {
+  return word.offsets ? (word.offsets[index] ?? word.end) : word.start + index;
+}
+
+const PLAIN_WORDS = /[^ \t\r\n]+/g;
 
 /** POSIX `shlex.split(text)`; undefined on an unbalanced quote or trailing escape (pip: "Could not split options"). */
 export function shellSplit(text: string): Word[] | undefined {
+  if (!/['"\\]/.test(text)) {
+    // No quoting: words are the runs between whitespace.
+    return Array.from(text.matchAll(PLAIN_WORDS), (match) => ({ text: match[0], start: match.index, end: match.index + match[0].length }));
+  }
   const words: Word[] = [];
-  let current: Word | undefined;
+  let current: (Word & { offsets: number[] }) | undefined;
   let quote: '"' | "'" | undefined;
   const begin = (at: number) => (current ??= { text: '', offsets: [], start: at, end: at });
   const add = (char: string, at: number) => {
@@ -162,10 +176,12 @@ export function parseOptions(text: string): OptionsResult {
 
 type LongMatch = { kind: 'exact' | 'prefix'; spec: OptionSpec } | { kind: 'ambiguous'; candidates: string[] } | { kind: 'none' };
 
+/** optparse matches against every long name, aliases included (`--p` is ambiguous with `--pypi-url`). */
+const LONG_NAMES = OPTION_SPECS.flatMap((spec) => [{ name: spec.long, spec }, ...(spec.alias ? [{ name: spec.alias, spec }] : [])]);
+
 /** optparse accepts any unambiguous prefix of a long option. */
 function matchLong(written: string): LongMatch {
-  // optparse matches against every long name, aliases included (`--p` is ambiguous with `--pypi-url`).
-  const names = OPTION_SPECS.flatMap((spec) => [{ name: spec.long, spec }, ...(spec.alias ? [{ name: spec.alias, spec }] : [])]);
+  const names = LONG_NAMES;
   const exact = names.find((candidate) => candidate.name === written);
   if (exact) return { kind: 'exact', spec: exact.spec };
   const candidates = names.filter((candidate) => candidate.name.startsWith(written));
@@ -176,7 +192,7 @@ function matchLong(written: string): LongMatch {
 
 function valueSpan(word: Word, from: number): { text: string } & Span {
   const text = word.text.slice(from);
-  const start = word.offsets[from] ?? word.end;
+  const start = wordOffset(word, from);
   return { text, start, end: word.end };
 }
 

@@ -88,14 +88,19 @@ const RULES = {
 
 type RuleName = keyof typeof RULES | 'END';
 
+const WHOLE_SPECIFIER = new RegExp(`^(?:${SPECIFIER_SOURCE})$`, 'i');
 const FULL_SPECIFIER = new RegExp(`^\\s*(?:${SPECIFIER_SOURCE})\\s*$`, 'i');
 
 class SyntaxFailure {
   constructor(readonly error: ParseError) {}
 }
 
+const MAX_MARKER_DEPTH = 100;
+
 class Tokenizer {
   position = 0;
+  /** Parentheses open in a marker. */
+  depth = 0;
   private nextToken: { name: RuleName; text: string } | undefined;
 
   constructor(readonly source: string) {}
@@ -265,7 +270,7 @@ function parseVersionMany(tokenizer: Tokenizer): SpecifierClause[] {
   while (tokenizer.check('SPECIFIER')) {
     const spanStart = tokenizer.position;
     const token = tokenizer.read();
-    const match = new RegExp(`^(?:${SPECIFIER_SOURCE})$`, 'i').exec(token.text);
+    const match = WHOLE_SPECIFIER.exec(token.text);
     const groups = match ? match.slice(1).filter((group) => group !== undefined) : [];
     const operator = groups[0] ?? '';
     const version = groups[1] ?? '';
@@ -300,12 +305,15 @@ function parseMarkerAtom(tokenizer: Tokenizer): MarkerAtom {
   tokenizer.consume('WS');
   let atom: MarkerAtom;
   if (tokenizer.check('LEFT_PARENTHESIS', true)) {
+    // packaging recurses here too (pip would die with RecursionError); stop well before the stack does.
+    if (++tokenizer.depth > MAX_MARKER_DEPTH) tokenizer.fail('Marker expression is nested too deeply');
     atom = tokenizer.enclosing('LEFT_PARENTHESIS', 'RIGHT_PARENTHESIS', 'marker expression', () => {
       tokenizer.consume('WS');
       const inner = parseMarkerList(tokenizer);
       tokenizer.consume('WS');
       return inner;
     });
+    tokenizer.depth -= 1;
   } else {
     atom = parseMarkerItem(tokenizer);
   }
