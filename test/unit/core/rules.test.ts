@@ -121,3 +121,11 @@ describe('requirements rules', () => {
     assert.ok(RULES_DOC_URL.endsWith('docs/rules.md'));
   });
 });
+
+describe('messages about huge lines', () => {
+  it('quote at most a short excerpt of the offending text', async () => {
+    const findings = await check(`${'x'.repeat(200_000)}=1\n${'y'.repeat(200_000)}\n`);
+    assert.deepEqual(findings.map((finding) => finding.rule), ['invalid-requirement', 'unpinned-requirement']);
+    for (const finding of findings) assert.ok(finding.message.length < 400, `${finding.rule}: ${finding.message.length} characters`);
+  });
+});

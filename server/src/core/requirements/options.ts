@@ -4,6 +4,7 @@
  * https://pip.pypa.io/en/stable/reference/requirements-file-format/#supported-options
  */
 import type { Span } from './pep508';
+import { clip } from '../text';
 
 /** A shell word: its unquoted text and the span of the raw text it came from. */
 export interface Word extends Span {
@@ -120,7 +121,7 @@ export type OptionsResult = { ok: true; options: ParsedOption[] } | { ok: false;
 /** optparse over shell words: abbreviations, `--opt=value`, `-rfile`, clustered short flags. */
 export function parseOptions(text: string): OptionsResult {
   const words = shellSplit(text);
-  if (!words) return { ok: false, message: `Could not split options: ${text}`, span: { start: 0, end: text.length } };
+  if (!words) return { ok: false, message: `Could not split options: ${clip(text)}`, span: { start: 0, end: text.length } };
   const options: ParsedOption[] = [];
   const fail = (message: string, span: Span): OptionsResult => ({ ok: false, message, span });
   for (let index = 0; index < words.length; index++) {
@@ -131,8 +132,8 @@ export function parseOptions(text: string): OptionsResult {
       const equals = arg.indexOf('=');
       const written = equals >= 0 ? arg.slice(0, equals) : arg;
       const match = matchLong(written);
-      if (match.kind === 'none') return fail(`no such option: ${written}`, word);
-      if (match.kind === 'ambiguous') return fail(`ambiguous option: ${written} (${match.candidates.join(', ')}?)`, word);
+      if (match.kind === 'none') return fail(`no such option: ${clip(written)}`, word);
+      if (match.kind === 'ambiguous') return fail(`ambiguous option: ${clip(written)} (${match.candidates.join(', ')}?)`, word);
       const spec = match.spec;
       let value: ParsedOption['value'];
       if (equals >= 0) {
@@ -207,7 +208,7 @@ function checkValue(spec: OptionSpec, value: { text: string } | undefined): stri
   }
   if (spec.long === '--config-settings' && !value.text.includes('=')) return 'Arguments to --config-settings must be of the form KEY=VAL';
   if (spec.long === '--use-feature' && !FEATURES.includes(value.text)) {
-    return `option --use-feature: invalid choice: '${value.text}' (choose from ${FEATURES.map((feature) => `'${feature}'`).join(', ')})`;
+    return `option --use-feature: invalid choice: '${clip(value.text)}' (choose from ${FEATURES.map((feature) => `'${feature}'`).join(', ')})`;
   }
   if ((spec.long === '--no-binary' || spec.long === '--only-binary') && value.text.startsWith('-')) {
     return '--no-binary / --only-binary option requires 1 argument.';

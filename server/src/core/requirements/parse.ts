@@ -8,6 +8,7 @@ import { preprocess, type LineComment, type LogicalLine } from './lines';
 import { parseOptions, type ParsedOption } from './options';
 import type { Span } from './pep508';
 import { parseEditable, parseRequirementLine, type PipRequirement } from './requirement-line';
+import { clip } from '../text';
 
 export interface Token {
   text: string;
@@ -119,7 +120,7 @@ function parseLogicalLine(logical: LogicalLine): Entry[] {
   const parsedOptions = parseOptions(optionText);
   if (!parsedOptions.ok) {
     const span = shiftSpan(parsedOptions.span, optionStart);
-    return [invalid(logical, `Invalid requirement: ${text}\n${parsedOptions.message}`, args ? { start: 0, end: text.length } : span)];
+    return [invalid(logical, `Invalid requirement: ${clip(text)}\n${parsedOptions.message}`, args ? { start: 0, end: text.length } : span)];
   }
   const options = parsedOptions.options.map((option) => optionToken(logical, option, optionStart));
 

@@ -10,6 +10,7 @@ import {
   formatMarker, normalizeName, parseMarker, parseRequirement,
   type ParseError, type Result, type SpecifierClause, type Span, type TextSpan,
 } from './pep508';
+import { clip } from '../text';
 
 export interface PipRequirement {
   /** `named`: PEP 508 (maybe `name @ url`); `url`: a bare URL; `path`: a local file or folder. */
@@ -107,7 +108,7 @@ export function parseEditable(text: string): Result<PipRequirement> {
     const parsed = parseRequirementLine(text);
     if (!parsed.ok) return parsed;
     if (parsed.value.url && !isVcsUrl(parsed.value.url.text) && urlScheme(parsed.value.url.text) !== 'file') {
-      return fail(`${value} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with git+, hg+, svn+ or bzr+).`, span.start, span.end);
+      return fail(`${clip(value)} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with git+, hg+, svn+ or bzr+).`, span.start, span.end);
     }
     return parsed;
   }
@@ -120,10 +121,10 @@ export function parseEditable(text: string): Result<PipRequirement> {
   }
   const url = /^(git|hg|svn|bzr):/i.test(value) ? `${value.split(':')[0]}+${value}` : value;
   if (!isVcsUrl(url)) {
-    return fail(`${value} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with git+, hg+, svn+ or bzr+).`, span.start, span.end);
+    return fail(`${clip(value)} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with git+, hg+, svn+ or bzr+).`, span.start, span.end);
   }
   const requirement = linkRequirement(value, lead, span, undefined, 'url');
-  if (!requirement.name) return fail(`Could not detect requirement name for '${value}', please specify one with #egg=your_package_name`, span.start, span.end);
+  if (!requirement.name) return fail(`Could not detect requirement name for '${clip(value)}', please specify one with #egg=your_package_name`, span.start, span.end);
   return checkedLink(requirement);
 }
 
@@ -162,7 +163,7 @@ function checkedLink(requirement: PipRequirement): Result<PipRequirement> {
   if (fileName.endsWith('.whl')) return fail(`${fileName} is not a valid wheel filename.`, url.start, url.end);
   const egg = /[#&]egg=([^&]*)/.exec(url.text);
   if (egg && !parseRequirement(egg[1] as string).ok) {
-    return fail(`Invalid requirement: '${egg[1]}'`, url.start + egg.index, url.start + egg.index + egg[0].length);
+    return fail(`Invalid requirement: '${clip(egg[1] ?? '')}'`, url.start + egg.index, url.start + egg.index + egg[0].length);
   }
   return { ok: true, value: requirement };
 }
@@ -185,7 +186,7 @@ function stripExtras(text: string, offset: number): { path: string; extras: Text
 
 /** pip's wording: `Invalid requirement: 'x': <why>` plus its hints. */
 function invalidRequirementMessage(text: string, error: ParseError): string {
-  let message = `Invalid requirement: '${text}': ${error.message}`;
+  let message = `Invalid requirement: '${clip(text)}': ${error.message}`;
   if (text.includes('/') || text.includes('\\')) message += '\nHint: It looks like a path.';
   else if (text.includes('=') && !OPERATORS.some((operator) => text.includes(operator))) message += '\nHint: = is not a valid operator. Did you mean == ?';
   return message;

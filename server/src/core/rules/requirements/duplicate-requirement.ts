@@ -1,5 +1,6 @@
 import type { RequirementEntry } from '../../requirements/parse';
 import type { RequirementsRule } from './context';
+import { clip } from '../../text';
 
 /**
  * `duplicate-requirement`: the same normalised name twice in one file. Entries whose
@@ -19,7 +20,7 @@ export const duplicateRequirement: RequirementsRule = {
       }
       return [{
         rule: 'duplicate-requirement' as const,
-        message: `'${entry.name?.text ?? entry.normalizedName}' is already required on line ${earlier.logical.pipNumber}; pip combines both and fails if they disagree. Keep one line.`,
+        message: `'${clip(entry.name?.text ?? entry.normalizedName)}' is already required on line ${earlier.logical.pipNumber}; pip combines both and fails if they disagree. Keep one line.`,
         range: entry.range,
         dependency: entry.normalizedName,
         related: [{ message: 'first required here', range: earlier.range }],

@@ -1,4 +1,5 @@
 import type { RequirementsRule } from './context';
+import { clip } from '../../text';
 
 /** `invalid-requirement`: pip would reject the line (SPEC §3). Also include cycles, which pip rejects too. */
 export const invalidRequirement: RequirementsRule = {
@@ -17,7 +18,7 @@ export const invalidRequirement: RequirementsRule = {
     for (const [entry, chain] of context.cycles) {
       findings.push({
         rule: 'invalid-requirement',
-        message: `'${entry.target.text}' leads back to a file that includes it (${chain.join(' → ')}): pip stops with "recursively references itself". Remove one of the includes.`,
+        message: `'${clip(entry.target.text)}' leads back to a file that includes it (${chain.join(' → ')}): pip stops with "recursively references itself". Remove one of the includes.`,
         range: entry.target.range,
         logical: entry.logical,
       });

@@ -1,5 +1,6 @@
 import type { SpecifierToken } from '../../requirements/parse';
 import type { RequirementsRule } from './context';
+import { clip } from '../../text';
 
 /** A single `==V` (no wildcard) or `===V` clause pins exactly one version. */
 export function isExactPin(specifiers: SpecifierToken[]): boolean {
@@ -17,12 +18,12 @@ export const looseRequirement: RequirementsRule = {
     return context.document.entries.flatMap((entry) => {
       if (entry.kind !== 'requirement' || entry.form !== 'named' || entry.url || entry.nameUsesVariable || !entry.name) return [];
       if (entry.specifiers.length === 0 || isExactPin(entry.specifiers)) return [];
-      const written = entry.specifiers.map((clause) => `${clause.operator}${clause.version}`).join(',');
+      const written = clip(entry.specifiers.map((clause) => `${clause.operator}${clause.version}`).join(','));
       const wildcard = entry.specifiers.length === 1 && entry.specifiers[0]?.version.endsWith('.*');
       const why = wildcard ? `${written} matches every release with that prefix` : `${written} allows more than one version`;
       return [{
         rule: 'loose-requirement' as const,
-        message: `'${entry.name.text}' is loosely pinned: ${why}, so a new release can change what gets installed. Pin one exact version with ==X.Y.Z.`,
+        message: `'${clip(entry.name.text)}' is loosely pinned: ${why}, so a new release can change what gets installed. Pin one exact version with ==X.Y.Z.`,
         range: entry.range,
         dependency: entry.normalizedName,
         logical: entry.logical,

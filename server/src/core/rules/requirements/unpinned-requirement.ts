@@ -1,4 +1,5 @@
 import type { RequirementsRule } from './context';
+import { clip } from '../../text';
 
 /** `unpinned-requirement`: a named requirement with no version specifier (SPEC §3). */
 export const unpinnedRequirement: RequirementsRule = {
@@ -10,7 +11,7 @@ export const unpinnedRequirement: RequirementsRule = {
       if (entry.specifiers.length > 0 || !entry.name) return [];
       return [{
         rule: 'unpinned-requirement' as const,
-        message: `'${entry.name.text}' is not pinned: every install may pick up a new release. Pin the version you tested with ==X.Y.Z (pip freeze or pip-compile shows it).`,
+        message: `'${clip(entry.name.text)}' is not pinned: every install may pick up a new release. Pin the version you tested with ==X.Y.Z (pip freeze or pip-compile shows it).`,
         range: entry.range,
         dependency: entry.normalizedName,
         logical: entry.logical,

@@ -1,5 +1,6 @@
 import { hasHashFragment, isImmutableRevision, urlScheme, vcsOf, vcsRevision } from '../../requirements/links';
 import type { RequirementsRule } from './context';
+import { clip } from '../../text';
 
 /** `unpinned-url`: a VCS ref that is not a full commit id, or a remote archive without a checksum (SPEC §3). */
 export const unpinnedUrl: RequirementsRule = {
@@ -22,7 +23,7 @@ export const unpinnedUrl: RequirementsRule = {
           const range = start.line === end.line && end.character - start.character === url.length
             ? { start: { line: start.line, character: start.character + revision.start }, end: { line: start.line, character: start.character + revision.start + revision.text.length } }
             : entry.url.range;
-          return [{ ...base, range, message: `'${revision.text}' is a branch or tag, and those can move. Replace it with ${wanted} it points to now.` }];
+          return [{ ...base, range, message: `'${clip(revision.text)}' is a branch or tag, and those can move. Replace it with ${wanted} it points to now.` }];
         }
         return [];
       }
