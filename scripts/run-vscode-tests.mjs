@@ -130,8 +130,10 @@ let cleaning; // the one cleanup() promise
 let stoppedBySignal = false;
 const workbenchLog = join(runDir, 'workbench.log');
 
+let serverGroupGone = false;
+
 function killServerGroup(signal) {
-  if (!server?.pid) return;
+  if (!server?.pid || serverGroupGone) return;
   try {
     process.kill(-server.pid, signal);
   } catch {
@@ -152,6 +154,7 @@ async function stopEverything() {
       || await Promise.race([new Promise((r) => server.once('exit', () => r(true))), new Promise((r) => setTimeout(() => r(false), 3_000))]);
     // The extension host and other children outlive the server process itself: end the whole group.
     killServerGroup('SIGKILL');
+    serverGroupGone = true; // its id may be reused from now on
     if (!exited) log('server did not stop on SIGTERM; killed its process group');
   }
   rmSync(runBundleDir, { recursive: true, force: true });
@@ -311,7 +314,7 @@ async function main() {
 
   let settle;
   const exitCode = new Promise((r) => { settle = r; });
-  await page.exposeFunction('codeAutomationExit', (code) => settle({ code: Number(code) }));
+  await page.exposeFunction('codeAutomationExit', (code) => settle({ code: Number.isInteger(code) ? code : 1 }));
   await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
     const line = Array.isArray(logArgs) ? format(...logArgs) : String(logArgs);
     appendFileSync(workbenchLog, `${((Date.now() - started) / 1000).toFixed(1)}s ${type} ${line}\n`);
@@ -332,7 +335,7 @@ async function main() {
     ['skipWelcome', 'true'],
   ];
   const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  await page.goto(url);
+  await page.goto(url, { timeout: 120_000 }); // a loaded 2-core machine needs well over the default 30 s at times
   log(`workbench loaded (${Date.now() - started} ms) on ${basename(workspace)} with ${extensionDir} under test`);
   return exitCode;
 }
@@ -363,7 +366,7 @@ try {
     writeStats({ passes: results.passes, failures: results.failures, pending: results.pending });
     for (const { title } of results.failed ?? []) log(`failed: ${title}`);
     log(`${results.passes} passing, ${results.failures} failing, ${results.pending} pending; exit code ${outcome.code} (${seconds} s)`);
-    exitStatus = outcome.code !== 0 || results.failures > 0 ? 1 : 0;
+    exitStatus = outcome.code !== 0 ? outcome.code : results.failures > 0 ? 1 : 0;
     if (exitStatus !== 0) await saveEvidence();
   }
 } catch (error) {

