@@ -48,7 +48,7 @@ const MINIMUM_CHECKED: Record<string, number> = {
   parse_editable: 8,
   _looks_like_path: 9,
   'reqfile-bytes': 6,
-  'hash-mode': 7,
+  'hash-mode': 8,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -475,7 +475,10 @@ const HASH_MODE: Record<string, { text: string; findings: [string, number][] } |
     findings: [['missing-hash', 1]],
   },
   '--no-require-hashes\\nsimple==1.0 --hash=sha256:...': { text: `--no-require-hashes\nsimple==1.0 --hash=sha256:${DIGEST}\nother==2.0\n`, findings: [] },
-  '--require-hashes\\n--no-require-hashes\\nsimple==1.0 --hash=sha256:...': { skip: 'pip stops on the two conflicting flags; no rule reports that conflict yet' },
+  '--require-hashes\\n--no-require-hashes\\nsimple==1.0 --hash=sha256:...': {
+    text: `--require-hashes\n--no-require-hashes\nsimple==1.0 --hash=sha256:${DIGEST}\n`,
+    findings: [['invalid-requirement', 1]],
+  },
   'git+git://github.com/pypa/pip-test-package --hash=sha256:123': {
     text: 'git+git://github.com/pypa/pip-test-package --hash=sha256:123\n',
     findings: [['missing-hash', 0], ['unpinned-url', 0]],

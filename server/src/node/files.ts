@@ -43,6 +43,10 @@ export async function readTextFile(path: string): Promise<ReadTextResult> {
  * otherwise UTF-8. NUL bytes without a UTF-16 BOM mean a binary file.
  */
 export function decodeText(bytes: Buffer): ReadTextResult {
+  // UTF-32 byte-order marks (FF FE 00 00, 00 00 FE FF) would otherwise pass for UTF-16 or binary.
+  if (bytes.length >= 4 && ((bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff))) {
+    return { status: 'unreadable', reason: 'is UTF-32 text, which is not supported: save it as UTF-8' };
+  }
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { status: 'ok', text: new TextDecoder('utf-16le').decode(bytes.subarray(2)) };
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { status: 'ok', text: new TextDecoder('utf-16be').decode(bytes.subarray(2)) };
   if (bytes.includes(0)) return { status: 'unreadable', reason: 'looks binary (it contains NUL bytes)' };

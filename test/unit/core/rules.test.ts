@@ -129,3 +129,15 @@ describe('messages about huge lines', () => {
     for (const finding of findings) assert.ok(finding.message.length < 400, `${finding.rule}: ${finding.message.length} characters`);
   });
 });
+
+describe('lines pip rejects that look like something else', () => {
+  it('does not take typos with spaces or URLs for local folders', async () => {
+    const findings = await check('foo==1.0 \\ \nname https://example.com/project\n./local/project\n');
+    assert.deepEqual(summary(findings), [['invalid-requirement', '0:0-0:10'], ['invalid-requirement', '1:0-1:32']]);
+  });
+
+  it('reports --require-hashes together with --no-require-hashes', async () => {
+    const findings = await check('--require-hashes\nsix==1.16.0 --hash=sha256:ab\n--no-require-hashes\n');
+    assert.deepEqual(summary(findings), [['invalid-requirement', '2:0-2:19']]);
+  });
+});

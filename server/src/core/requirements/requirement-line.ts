@@ -70,7 +70,8 @@ export function parseRequirementLine(text: string): Result<PipRequirement> {
   const parsed = parseRequirement(name);
   if (!parsed.ok) {
     // pip accepts an existing folder here; a path-looking line is taken as one.
-    if (looksLikePath(name) && !name.includes('@')) return { ok: true, value: { form: 'path', extras, specifiers: [], span, marker, url: { text: path, start: lead, end: lead + path.length } } };
+    // Not for text with spaces or `://`: those are typos pip rejects (`foo==1.0 \ `, `name https://…`).
+    if (looksLikePath(name) && !/[@\s]|:\/\//.test(name)) return { ok: true, value: { form: 'path', extras, specifiers: [], span, marker, url: { text: path, start: lead, end: lead + path.length } } };
     return fail(invalidRequirementMessage(name, parsed.error), lead + parsed.error.start, lead + Math.max(parsed.error.end, parsed.error.start + 1));
   }
   const requirement = parsed.value;

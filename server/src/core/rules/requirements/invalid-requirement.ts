@@ -15,6 +15,17 @@ export const invalidRequirement: RequirementsRule = {
           }]
         : [],
     );
+    // pip: "--require-hashes and --no-require-hashes are mutually exclusive".
+    const hashOptions = context.document.entries.filter((entry) => entry.kind === 'option' && (entry.option.name === '--require-hashes' || entry.option.name === '--no-require-hashes'));
+    const conflicting = hashOptions.find((entry) => entry.kind === 'option' && entry.option.name !== (hashOptions[0] as typeof entry).option.name);
+    if (conflicting?.kind === 'option') {
+      findings.push({
+        rule: 'invalid-requirement',
+        message: 'This file has both --require-hashes and --no-require-hashes: pip stops with "mutually exclusive". Keep one of them.',
+        range: conflicting.option.range,
+        logical: conflicting.logical,
+      });
+    }
     for (const [entry, chain] of context.cycles) {
       findings.push({
         rule: 'invalid-requirement',
