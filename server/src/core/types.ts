@@ -36,7 +36,17 @@ export type RuleId =
   | 'loose-requirement'
   | 'unpinned-url'
   | 'missing-hash'
-  | 'duplicate-requirement';
+  | 'duplicate-requirement'
+  | 'untagged-image'
+  | 'latest-tag'
+  | 'missing-digest'
+  | 'unresolved-image'
+  | 'unpinned-pip-install'
+  | 'unpinned-apt-install'
+  | 'unpinned-apk-add'
+  | 'unpinned-npm-install'
+  | 'unpinned-gem-install'
+  | 'unpinned-requirements-file';
 
 export type FileKind = 'pip-requirements' | 'dockerfile';
 

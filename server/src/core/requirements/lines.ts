@@ -4,7 +4,10 @@
  * each logical line, where it came from, so findings get exact LSP ranges.
  * https://pip.pypa.io/en/stable/reference/requirements-file-format/
  */
-import type { Position, Range } from '../types';
+import { LogicalLine, type Segment } from '../logical-line';
+import type { Position } from '../types';
+
+export { LogicalLine };
 
 /** Python's `str.isspace()` (pip strips with it); differs from JS `\s` (\x1c-\x1f, \x85 in; \ufeff out). */
 export function isPythonSpace(code: number): boolean {
@@ -55,12 +58,6 @@ export interface PhysicalLine {
   pipNumber: number;
 }
 
-/** A run of logical-line characters copied from one physical line. */
-interface Segment {
-  logicalStart: number;
-  start: Position;
-}
-
 /** A comment on a physical line (used for suppression directives). */
 export interface LineComment {
   /** LSP line of the comment. */
@@ -69,41 +66,6 @@ export interface LineComment {
   text: string;
   /** True when nothing but the comment is on that line. */
   wholeLine: boolean;
-}
-
-/** A backslash-joined, comment-stripped, trimmed line: what pip parses. */
-export class LogicalLine {
-  constructor(
-    /** The text pip sees. */
-    readonly text: string,
-    private readonly segments: Segment[],
-    /** 1-based number of the first physical line (what pip reports). */
-    readonly pipNumber: number,
-    /** LSP lines this logical line spans (first..last). */
-    readonly firstLine: number,
-    readonly lastLine: number,
-  ) {}
-
-  /** The position of logical offset `offset` (0..text.length). */
-  positionAt(offset: number): Position {
-    let low = 0;
-    let high = this.segments.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if ((this.segments[mid] as Segment).logicalStart <= offset) low = mid;
-      else high = mid - 1;
-    }
-    const segment = this.segments[low] as Segment;
-    return { line: segment.start.line, character: segment.start.character + (offset - segment.logicalStart) };
-  }
-
-  /** The range of logical offsets `[start, end)`; an end on a join boundary stays on the earlier line. */
-  rangeOf(start: number, end: number): Range {
-    const startPosition = this.positionAt(start);
-    if (end <= start) return { start: startPosition, end: startPosition };
-    const last = this.positionAt(end - 1);
-    return { start: startPosition, end: { line: last.line, character: last.character + 1 } };
-  }
 }
 
 export interface PreprocessedFile {
