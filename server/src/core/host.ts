@@ -18,6 +18,12 @@ export type IncludeResult =
 export interface AnalysisHost {
   /** Resolves `target` (as written after `-r`/`-c`) relative to the directory of `fromPath`, and reads it. */
   readInclude(fromPath: string, target: string): Promise<IncludeResult>;
+  /**
+   * Dockerfiles that may install the requirements file at `path` (its folder and a few parent
+   * folders: where build contexts usually are), with their text. Optional: without it, a
+   * requirements file's findings just do not name the Dockerfiles that install it.
+   */
+  findDockerfiles?(path: string): Promise<{ path: string; text: string }[]>;
 }
 
 /** A host for text with no file system behind it (unsaved buffers): includes cannot be checked. */

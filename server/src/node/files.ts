@@ -2,8 +2,9 @@
  * Reading user files from disk for the server and the CLI (not the pure core):
  * missing, unreadable, binary and huge files become a reason, never an exception.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileKindOf } from '../core/file-kinds';
 import type { AnalysisHost, IncludeResult } from '../core/host';
 
 /** Files larger than this are not analysed (a requirements file is kilobytes). */
@@ -65,8 +66,39 @@ function describeError(error: unknown): string {
   return `cannot be read (${code ?? String(error)})`;
 }
 
+/** How far up from a requirements file to look for Dockerfiles that install it, and how many to read. */
+const DOCKERFILE_SEARCH_DEPTH = 3;
+const MAX_DOCKERFILES = 20;
+
+/**
+ * Dockerfiles in the requirements file's folder and up to DOCKERFILE_SEARCH_DEPTH parents,
+ * stopping at a repository root (a folder with `.git`).
+ */
+export async function findDockerfilesNear(path: string): Promise<{ path: string; text: string }[]> {
+  const found: { path: string; text: string }[] = [];
+  let folder = dirname(path);
+  for (let depth = 0; depth <= DOCKERFILE_SEARCH_DEPTH && found.length < MAX_DOCKERFILES; depth++) {
+    let names: string[];
+    try {
+      names = (await readdir(folder)).sort();
+    } catch {
+      break;
+    }
+    for (const name of names) {
+      if (found.length >= MAX_DOCKERFILES || fileKindOf(name) !== 'dockerfile') continue;
+      const file = await readTextFile(resolve(folder, name));
+      if (file.status === 'ok') found.push({ path: resolve(folder, name), text: file.text });
+    }
+    const parent = dirname(folder);
+    if (names.includes('.git') || parent === folder) break;
+    folder = parent;
+  }
+  return found;
+}
+
 /** The disk-backed host: `-r`/`-c` paths resolve relative to the including file's folder, as pip does. */
 export const diskHost: AnalysisHost = {
+  findDockerfiles: findDockerfilesNear,
   async readInclude(fromPath: string, target: string): Promise<IncludeResult> {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target) && !/^file:/i.test(target)) return { status: 'remote' };
     const local = target.replace(/^file:(\/\/)?/i, '');
