@@ -520,7 +520,7 @@ function isGoSpace(ch: string): boolean {
     case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case '\u0085': case '\u00A0':
       return true;
     default:
-      return /^[\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]$/.test(ch);
+      return ch >= '\u1680' && /^[\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]$/.test(ch);
   }
 }
 
