@@ -61,6 +61,8 @@ export interface ParserDirective {
   name: string;
   value: string;
   range: Range;
+  /** The value alone (e.g. the `# syntax=` frontend image reference). */
+  valueRange?: Range;
 }
 
 export interface DockerfileComment {
