@@ -1,0 +1,240 @@
+/**
+ * What `findInstalls` reports, and the option scanner the package-manager readers share.
+ */
+import type { PipRequirement } from '../../requirements/requirement-line';
+import { subWord, wordSpan, type ShellWord } from '../shell';
+
+export type PackageManager = 'pip' | 'apt' | 'apk' | 'npm' | 'gem';
+
+/** One package argument of an install command. All offsets are in the original text. */
+export interface PackageInstall {
+  manager: PackageManager;
+  /** The program's base name as written: `pip3`, `python3.11` (`-m pip`), `uv`, `apt-get`, `xx-apk`, `yarn`, `pnpm` … */
+  tool: string;
+  /**
+   * `named`: a package from the index/archive, version rules apply.
+   * `url`: a VCS or archive URL (`git+https://…`, npm `github:user/repo`, a tarball URL);
+   * `pinned` says whether it names a full commit / carries a checksum, the rule layer decides.
+   * `path`: a local file or folder (`.`, `./dist/x.whl`, `./x.deb`): never a finding.
+   * `invalid`: pip would reject the argument (`reason` holds pip's message).
+   */
+  kind: 'named' | 'url' | 'path' | 'invalid';
+  /**
+   * The package name: PEP 503-normalised for pip (empty when a URL or path names none),
+   * as written for the others (apt keeps `:arch`, apk keeps `@tag`, npm keeps `@scope/`).
+   */
+  name: string;
+  /** The exact version when there is one (as written, variables included). */
+  version?: string;
+  /** Exactly one version can be installed (a version that is a build-time variable counts). */
+  pinned: boolean;
+  /** Why not pinned, for messages: `no version`, `range >=2`, `wildcard ==1.*`, `tag latest` … */
+  reason?: string;
+  /** The whole argument (for `gem install x -v 1`, the package word). */
+  word: ShellWord;
+  /** The name as written (for URLs and paths without a name: the whole argument). */
+  nameStart: number;
+  nameEnd: number;
+  /** The exact version's characters; for gem `-v V` they sit in the `-v` value, outside `word`. */
+  versionStart?: number;
+  versionEnd?: number;
+  /**
+   * The version constraint as written, operator included (`>=2,<3`, `=1.2-1`, `@^1.2`,
+   * `:~> 1.2`, a gem `-v` value); empty with `specifierStart === specifierEnd` at the place
+   * where one would be inserted when there is none. A fix replaces this range.
+   */
+  specifier: string;
+  specifierStart: number;
+  specifierEnd: number;
+  /** The version is (or holds) a shell variable supplied at build time. */
+  versionUsesVariable?: boolean;
+  /** pip: what pip makes of the argument (offsets relative to `word.value`). */
+  requirement?: PipRequirement;
+  /** pip: given with `-e/--editable`. */
+  editable?: boolean;
+  /** npm/yarn/pnpm: installed globally (`-g`, `--global`, `--location=global`, `yarn global add`). */
+  global?: boolean;
+}
+
+/** `pip install -r FILE` / `-c FILE`, `uv pip sync FILE`. */
+export interface RequirementFileRef {
+  /** The file argument (for `-rFILE` / `--requirement=FILE`: that part of the word). */
+  path: ShellWord;
+  /** `-c/--constraint`: the file constrains versions but installs nothing by itself. */
+  constraint: boolean;
+  tool: string;
+}
+
+/** What one command installs. */
+export interface CommandInstalls {
+  installs: PackageInstall[];
+  requirementFiles: RequirementFileRef[];
+}
+
+export const NO_INSTALLS: CommandInstalls = Object.freeze({ installs: [], requirementFiles: [] }) as CommandInstalls;
+
+/** A program's options: which take a value, and how abbreviations and clusters work. */
+export interface OptionTable {
+  /** Options taking a value: canonical name first, then aliases (`['--requirement', '-r']`). */
+  values: readonly (readonly string[])[];
+  /** Known flags, same shape; needed for abbreviation matching and canonical names. */
+  flags?: readonly (readonly string[])[];
+  /** optparse: any unambiguous prefix of a long option names it (`--req` → `--requirement`). */
+  abbreviations?: boolean;
+  /** `--` ends the arguments (gem passes what follows to the build), instead of making them positional. */
+  stopAtDoubleDash?: boolean;
+}
+
+export type Arg =
+  | { kind: 'option'; name: string; word: ShellWord; value?: ShellWord }
+  | { kind: 'positional'; word: ShellWord };
+
+interface Resolved {
+  name: string;
+  takesValue: boolean;
+}
+
+const lookups = new WeakMap<OptionTable, { names: Map<string, Resolved>; longs: string[] }>();
+
+function lookup(table: OptionTable): { names: Map<string, Resolved>; longs: string[] } {
+  let found = lookups.get(table);
+  if (!found) {
+    const names = new Map<string, Resolved>();
+    for (const [group, takesValue] of [[table.values, true], [table.flags ?? [], false]] as const) {
+      for (const aliases of group) for (const alias of aliases) names.set(alias, { name: aliases[0] as string, takesValue });
+    }
+    found = { names, longs: [...names.keys()].filter((name) => name.startsWith('--')) };
+    lookups.set(table, found);
+  }
+  return found;
+}
+
+function resolveLong(table: OptionTable, written: string): Resolved {
+  const { names, longs } = lookup(table);
+  const exact = names.get(written);
+  if (exact) return exact;
+  if (table.abbreviations) {
+    const candidates = new Set(longs.filter((name) => name.startsWith(written)).map((name) => (names.get(name) as Resolved).name));
+    if (candidates.size === 1) return names.get([...candidates][0] as string) as Resolved;
+  }
+  // Unknown or ambiguous: taken as a flag so a following package is not swallowed.
+  return { name: written, takesValue: false };
+}
+
+/**
+ * Options and positional arguments of `words[from…]`, the way getopt/optparse read them:
+ * `--opt=value`, `--opt value`, `-xVALUE`, `-x VALUE`, clustered short flags (`-yq`),
+ * options anywhere among the arguments, `--` ending the options.
+ */
+export function parseArgs(words: readonly ShellWord[], from: number, table: OptionTable): Arg[] {
+  const args: Arg[] = [];
+  for (let index = from; index < words.length; index++) {
+    const word = words[index] as ShellWord;
+    const value = word.value;
+    if (value === '--') {
+      if (table.stopAtDoubleDash) break;
+      for (const rest of words.slice(index + 1)) args.push({ kind: 'positional', word: rest });
+      break;
+    }
+    if (!value.startsWith('-') || value === '-') {
+      args.push({ kind: 'positional', word });
+    } else if (value.startsWith('--')) {
+      const equals = value.indexOf('=');
+      const option = resolveLong(table, equals >= 0 ? value.slice(0, equals) : value);
+      if (equals >= 0) {
+        args.push({ kind: 'option', name: option.name, word, value: subWord(word, equals + 1) });
+      } else if (option.takesValue && index + 1 < words.length) {
+        args.push({ kind: 'option', name: option.name, word, value: words[index + 1] as ShellWord });
+        index += 1;
+      } else {
+        args.push({ kind: 'option', name: option.name, word });
+      }
+    } else {
+      const { names } = lookup(table);
+      for (let position = 1; position < value.length; position++) {
+        const short = `-${value[position]}`;
+        const option = names.get(short) ?? { name: short, takesValue: false };
+        if (!option.takesValue) {
+          args.push({ kind: 'option', name: option.name, word });
+          continue;
+        }
+        if (position + 1 < value.length) {
+          args.push({ kind: 'option', name: option.name, word, value: subWord(word, position + 1) });
+        } else if (index + 1 < words.length) {
+          args.push({ kind: 'option', name: option.name, word, value: words[index + 1] as ShellWord });
+          index += 1;
+        } else {
+          args.push({ kind: 'option', name: option.name, word });
+        }
+        break;
+      }
+    }
+  }
+  return args;
+}
+
+/** The first positional argument and where the rest start (`apt-get -y install …` → `install`). */
+export function subcommand(words: readonly ShellWord[], from: number, table: OptionTable): { name: string; word: ShellWord; next: number } | undefined {
+  for (let index = from; index < words.length; index++) {
+    const word = words[index] as ShellWord;
+    const value = word.value;
+    if (value === '--') return undefined;
+    if (!value.startsWith('-') || value === '-') return word.hasVariable ? undefined : { name: value, word, next: index + 1 };
+    if (value.startsWith('--')) {
+      if (!value.includes('=') && resolveLong(table, value).takesValue) index += 1;
+      continue;
+    }
+    const { names } = lookup(table);
+    for (let position = 1; position < value.length; position++) {
+      if (names.get(`-${value[position]}`)?.takesValue) {
+        if (position === value.length - 1) index += 1;
+        break;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A package argument before manager-specific analysis: name/version split with offsets. */
+export function install(fields: Omit<PackageInstall, 'nameStart' | 'nameEnd' | 'specifierStart' | 'specifierEnd' | 'versionStart' | 'versionEnd' | 'specifier'> & {
+  /** Offsets in `word.value`. */
+  nameFrom: number;
+  nameTo: number;
+  specifierFrom: number;
+  specifierTo: number;
+  versionFrom?: number;
+  versionTo?: number;
+  /** The word the version sits in, when not `word` (gem `-v`). */
+  versionWord?: ShellWord;
+}): PackageInstall {
+  const { nameFrom, nameTo, specifierFrom, specifierTo, versionFrom, versionTo, versionWord, ...rest } = fields;
+  const name = wordSpan(fields.word, nameFrom, nameTo);
+  const specifierSource = versionWord ?? fields.word;
+  const specifier = wordSpan(specifierSource, specifierFrom, specifierTo);
+  const result: PackageInstall = {
+    ...rest,
+    nameStart: name.start,
+    nameEnd: name.end,
+    specifier: specifierSource.value.slice(specifierFrom, specifierTo),
+    specifierStart: specifier.start,
+    specifierEnd: specifier.end,
+  };
+  if (versionFrom !== undefined && versionTo !== undefined) {
+    const version = wordSpan(specifierSource, versionFrom, versionTo);
+    result.versionStart = version.start;
+    result.versionEnd = version.end;
+  }
+  return result;
+}
+
+/** `value` with every expansion replaced by placeholder characters of the same length. */
+export function maskVariables(word: ShellWord, placeholder: (length: number) => string): string {
+  if (!word.variables || word.variables.length === 0) return word.value;
+  let masked = '';
+  let position = 0;
+  for (const variable of word.variables) {
+    masked += word.value.slice(position, variable.start) + placeholder(variable.end - variable.start);
+    position = variable.end;
+  }
+  return masked + word.value.slice(position);
+}

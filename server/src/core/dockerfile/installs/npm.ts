@@ -1,0 +1,142 @@
+/**
+ * `npm install|i|add …`, `yarn [global] add …`, `pnpm add …`: package specs as
+ * npm-package-arg reads them (`name`, `name@1.2.3`, `@scope/name@^1`, `name@latest`,
+ * `alias@npm:name@1`, git/URL/tarball/folder specs).
+ * https://docs.npmjs.com/cli/commands/npm-install · https://github.com/npm/npm-package-arg
+ */
+import { clip } from '../../text';
+import { basename, touchesVariable, type ShellWord } from '../shell';
+import { install, NO_INSTALLS, parseArgs, type Arg, type CommandInstalls, type OptionTable, type PackageInstall } from './common';
+
+/** npm's options that take a value (the rest are booleans). */
+const NPM: OptionTable = {
+  values: [
+    ['--registry'], ['--prefix', '-C'], ['--tag'], ['--save-prefix'], ['--omit'], ['--include'], ['--install-strategy'],
+    ['--cache'], ['--loglevel'], ['--userconfig'], ['--globalconfig'], ['--workspace', '-w'], ['--before'], ['--cpu'],
+    ['--os'], ['--libc'], ['--location'], ['--script-shell'], ['--otp'], ['--auth-type'], ['--allow-directory'],
+    ['--allow-file'], ['--allow-git'], ['--allow-remote'], ['--allow-scripts'], ['--min-release-age'],
+    ['--min-release-age-exclude'], ['--fetch-retries'], ['--fetch-timeout'], ['--proxy'], ['--https-proxy'],
+    ['--noproxy'], ['--cafile'], ['--node-options'], ['--scope'],
+  ],
+  flags: [['--global', '-g']],
+};
+
+/** yarn 1 options that take a value. */
+const YARN: OptionTable = {
+  values: [
+    ['--prefix'], ['--global-folder'], ['--modules-folder'], ['--cache-folder'], ['--network-timeout'], ['--registry'],
+    ['--mutex'], ['--cwd'], ['--link-folder'], ['--otp'], ['--use-yarnrc'], ['--network-concurrency'],
+  ],
+};
+
+/** pnpm options that take a value. */
+const PNPM: OptionTable = {
+  values: [
+    ['--filter', '-F'], ['--dir', '-C'], ['--store-dir'], ['--reporter'], ['--virtual-store-dir'], ['--registry'],
+    ['--loglevel'], ['--save-prefix'], ['--global-dir'], ['--modules-dir'], ['--config'], ['--allow-build'],
+  ],
+  flags: [['--global', '-g']],
+};
+
+/** `npm install` and its aliases (`npm install --help`). */
+const NPM_INSTALL = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);
+
+export function npmInstalls(words: readonly ShellWord[]): CommandInstalls | undefined {
+  const program = words[0];
+  if (!program || program.hasVariable) return undefined;
+  const tool = basename(program.value);
+  const table = tool === 'npm' ? NPM : tool === 'yarn' ? YARN : tool === 'pnpm' ? PNPM : undefined;
+  if (!table) return undefined;
+  const args = parseArgs(words, 1, table);
+  const positionals = args.filter((arg): arg is Extract<Arg, { kind: 'positional' }> => arg.kind === 'positional');
+  const [first, second] = positionals;
+  let specs: typeof positionals;
+  let global = args.some((arg) => arg.kind === 'option' && (
+    (arg.name === '--global' && (!arg.value || arg.value.value === 'true')) || (arg.name === '--location' && arg.value?.value === 'global')
+  ));
+  if (tool === 'npm' && first && NPM_INSTALL.has(first.word.value)) specs = positionals.slice(1);
+  else if (tool === 'yarn' && first?.word.value === 'global' && second?.word.value === 'add') { specs = positionals.slice(2); global = true; }
+  else if (tool === 'yarn' && first?.word.value === 'add') specs = positionals.slice(1);
+  else if (tool === 'pnpm' && first?.word.value === 'add') specs = positionals.slice(1);
+  else return NO_INSTALLS;
+  // A bare `npm install` installs what the lockfile says: nothing to report.
+  const installs: PackageInstall[] = [];
+  for (const { word } of specs) {
+    const found = npmPackage(word, tool, global);
+    if (found) installs.push(found);
+  }
+  return { installs, requirementFiles: [] };
+}
+
+// npm-package-arg's tests.
+const IS_URL = /^(?:git[+])?[a-z]+:/i;
+const IS_GIT_SCP = /^[^@]+@[^:.]+\.[^:]+:.+$/i;
+const IS_FILESPEC = /^(?:[.]|~[/]|[/\\]|[a-zA-Z]:)/;
+const IS_FILENAME = /[.](?:tgz|tar\.gz|tar)$/i;
+/** A single semver version, as `semver.valid(spec, { loose: true })` accepts it. */
+const EXACT_SEMVER = /^\s*[=v]?\s*\d+\.\d+\.\d+(?:-?[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\s*$/;
+/** What `semver.validRange` accepts starts like this (`^1`, `~1.2`, `>=1`, `1.x`, `*`, `1`, `1.2`, `1 - 2`). */
+const RANGE_START = /^\s*(?:[\^~<>=]|\*|[xX](?:$|\.)|v?\d)/;
+
+function npmPackage(word: ShellWord, tool: string, global: boolean): PackageInstall | undefined {
+  const value = word.value;
+  if (value === '') return undefined;
+  const end = value.length;
+  const base = { manager: 'npm' as const, tool, word, global };
+  const whole = { nameFrom: 0, nameTo: end, specifierFrom: end, specifierTo: end };
+  const nameEndsAt = value.startsWith('@') ? value.indexOf('@', 1) : value.indexOf('@');
+  const namePart = nameEndsAt > 0 ? value.slice(0, nameEndsAt) : value;
+  if (IS_URL.test(value) || IS_GIT_SCP.test(value) || (!namePart.startsWith('@') && (namePart.includes('/') || IS_FILENAME.test(namePart)))) {
+    if (word.hasVariable && touchesVariable(word, 0, namePart.length)) return undefined;
+    return locationInstall(value, base, whole);
+  }
+  if (touchesVariable(word, 0, namePart.length)) return undefined;
+  const spec = nameEndsAt > 0 ? value.slice(nameEndsAt + 1) : '';
+  const named = { ...base, kind: 'named' as const, name: namePart, nameFrom: 0, nameTo: namePart.length, specifierFrom: namePart.length, specifierTo: end };
+  if (spec === '') return install({ ...named, pinned: false, reason: 'no version' });
+  let versionFrom = nameEndsAt + 1;
+  let version = spec;
+  if (spec.startsWith('npm:')) {
+    // `alias@npm:real-name@1.2.3`: the version is the real package's.
+    const inner = spec.slice(4);
+    const at = inner.startsWith('@') ? inner.indexOf('@', 1) : inner.indexOf('@');
+    if (at <= 0) return install({ ...named, pinned: false, reason: 'no version' });
+    versionFrom += 4 + at + 1;
+    version = inner.slice(at + 1);
+  } else if (IS_FILESPEC.test(spec) || /^file:/i.test(spec) || IS_URL.test(spec) || spec.includes('/') || IS_FILENAME.test(spec)) {
+    return locationInstall(spec, base, { ...whole, nameTo: namePart.length });
+  }
+  if (touchesVariable(word, versionFrom, end)) {
+    const found = install({ ...named, pinned: true, versionFrom, versionTo: end });
+    found.version = version;
+    found.versionUsesVariable = true;
+    return found;
+  }
+  if (EXACT_SEMVER.test(version)) {
+    const found = install({ ...named, pinned: true, versionFrom, versionTo: end });
+    found.version = version.trim();
+    return found;
+  }
+  const range = RANGE_START.test(version) || version.includes('||');
+  return install({ ...named, pinned: false, reason: `${range ? 'range' : 'tag'} ${clip(version)}` });
+}
+
+/** A git, URL, tarball or folder spec. */
+function locationInstall(
+  spec: string,
+  base: { manager: 'npm'; tool: string; word: ShellWord; global: boolean },
+  spans: { nameFrom: number; nameTo: number; specifierFrom: number; specifierTo: number },
+): PackageInstall {
+  if (IS_FILESPEC.test(spec) || /^file:/i.test(spec) || (IS_FILENAME.test(spec) && !IS_URL.test(spec))) {
+    return install({ ...base, kind: 'path', name: '', pinned: true, ...spans });
+  }
+  const hash = spec.indexOf('#');
+  const committish = hash >= 0 ? spec.slice(hash + 1) : '';
+  const git = /^(?:git[+:]|github:|gitlab:|bitbucket:|gist:)/i.test(spec) || IS_GIT_SCP.test(spec) || !IS_URL.test(spec);
+  if (!git) return install({ ...base, kind: 'url', name: '', pinned: false, reason: 'tarball URL', ...spans });
+  const pinned = /^[0-9a-f]{40}$/i.test(committish);
+  const found = install({ ...base, kind: 'url', name: '', pinned, ...spans });
+  if (pinned) found.version = committish;
+  else found.reason = committish ? `branch or tag ${clip(committish)}` : 'no revision';
+  return found;
+}

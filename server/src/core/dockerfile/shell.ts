@@ -1,0 +1,748 @@
+/**
+ * Splits shell code from a Dockerfile `RUN` line (or heredoc body) into simple commands,
+ * POSIX-sh style, keeping the offset of every character so a package name found in a
+ * command maps back to its exact place in the file. Not a shell: enough to find the
+ * commands that install packages, and never throws or backtracks.
+ * https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html
+ */
+import type { Span } from '../requirements/pep508';
+
+/** One shell word after quote removal. */
+export interface ShellWord {
+  /** The word as the program receives it: quotes and escapes removed, `$VAR`/`$(…)` kept verbatim. */
+  value: string;
+  /** The word as written in the code that contains it (for a word inside `sh -c '…'`: as written in that string). */
+  raw: string;
+  /** Offsets in the original text (baseOffset included), `end` exclusive. */
+  start: number;
+  end: number;
+  /** Some part was quoted (`'…'`, `"…"`, or a JSON exec-form element). */
+  quoted: boolean;
+  /** `$VAR`, `${…}`, `$(…)`, `$((…))` or a backtick substitution outside single quotes. */
+  hasVariable: boolean;
+  /**
+   * Original offset of each character of `value`, only when quotes, escapes or line
+   * continuations make them differ from `start + i` (see `wordOffset`).
+   */
+  offsets?: number[];
+  /** Where the expansions sit in `value` (present when `hasVariable`). */
+  variables?: Span[];
+  /** Characters cannot be mapped one by one (a JSON string with escapes): every span is the whole word. */
+  inexact?: boolean;
+}
+
+/** A simple command: the program and its arguments. */
+export interface ShellCommand {
+  /**
+   * `words[0]` is the program. Leading `NAME=value` assignments, wrappers (`sudo`, `env`,
+   * `xargs`, …) with their options, redirections and shell keywords are not included.
+   */
+  words: ShellWord[];
+  /** The assignments and wrapper words that preceded the program, in order. */
+  prefix: ShellWord[];
+}
+
+/** Original offset of character `index` of `word.value` (`index === value.length` gives the end). */
+export function wordOffset(word: ShellWord, index: number): number {
+  if (word.inexact) return index <= 0 ? word.start : word.end;
+  if (index >= word.value.length) return word.end;
+  return word.offsets ? (word.offsets[index] as number) : word.start + index;
+}
+
+/** Original span of `value.slice(from, to)`; the whole word when the mapping is inexact. */
+export function wordSpan(word: ShellWord, from: number, to: number): Span {
+  if (word.inexact) return { start: word.start, end: word.end };
+  if (!word.offsets) return { start: word.start + from, end: word.start + Math.max(to, from) };
+  const start = wordOffset(word, from);
+  if (to <= from) return { start, end: start };
+  return { start, end: wordOffset(word, to - 1) + 1 };
+}
+
+/** Whether `value.slice(from, to)` overlaps an expansion (`$VAR`, `$(…)` …). */
+export function touchesVariable(word: ShellWord, from: number, to: number): boolean {
+  return (word.variables ?? []).some((variable) => variable.start < Math.max(to, from + 1) && from < variable.end);
+}
+
+/**
+ * The part of a word from `value[from]` on (`-rreqs.txt` → `reqs.txt`, `--target=/x` → `/x`),
+ * as a word of its own. Its `raw` is the part's value.
+ */
+export function subWord(word: ShellWord, from: number): ShellWord {
+  const value = word.value.slice(from);
+  const part: ShellWord = {
+    value,
+    raw: word.offsets || word.inexact ? value : word.raw.slice(from),
+    start: wordOffset(word, from),
+    end: word.end,
+    quoted: word.quoted,
+    hasVariable: false,
+  };
+  if (word.inexact) {
+    part.start = word.start;
+    part.inexact = true;
+  } else if (word.offsets) {
+    part.offsets = word.offsets.slice(from);
+  }
+  const variables = (word.variables ?? []).filter((variable) => variable.end > from).map((variable) => ({ start: Math.max(variable.start - from, 0), end: variable.end - from }));
+  if (variables.length > 0) {
+    part.hasVariable = true;
+    part.variables = variables;
+  }
+  return part;
+}
+
+/** `sh -c` inside `sh -c` inside …: deeper strings are left as plain arguments. */
+const MAX_DEPTH = 6;
+
+/** Splits `text` into simple commands. Offsets are `baseOffset + index in text`. Never throws. */
+export function splitCommands(text: string, baseOffset = 0): ShellCommand[] {
+  return assemble(scan(text, baseOffset), 0);
+}
+
+/** An exec-form element (`RUN ["pip", "install", "x"]`): its value and the span it came from. */
+export interface ExecWord {
+  value: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * One command from exec-form words (no shell involved: no expansion, no splitting), with
+ * wrappers (`sudo`, `env` …) stripped as in shell form. `source`, when given, is the text
+ * the offsets point into; it lets JSON escapes map exactly instead of to the whole element.
+ */
+export function commandFromWords(words: readonly ExecWord[], source?: string): ShellCommand {
+  const built = buildCommand(words.map((word) => execWord(word, source)), MAX_DEPTH);
+  return built[0] ?? { words: [], prefix: [] };
+}
+
+/** Like `commandFromWords`, but `["sh", "-c", "a && b"]` gives the commands of the script. */
+export function commandsFromWords(words: readonly ExecWord[], source?: string): ShellCommand[] {
+  return buildCommand(words.map((word) => execWord(word, source)), 0);
+}
+
+/**
+ * Whether a script is shell code, judged by its `#!` line (a heredoc body may be Python):
+ * no shebang, or one naming sh/bash/dash/ash/zsh/ksh/mksh/busybox.
+ */
+export function isShellScript(text: string): boolean {
+  if (!text.startsWith('#!')) return true;
+  const newline = text.indexOf('\n');
+  const line = (newline < 0 ? text : text.slice(0, newline)).slice(2).trim().split(/\s+/);
+  let program = basename(line[0] ?? '');
+  if (program === 'env') program = basename(line.find((part, index) => index > 0 && !part.startsWith('-') && !part.includes('=')) ?? '');
+  return SHELLS.has(program) || program === 'busybox';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scanner: text → words, operators and redirections.
+
+type Token =
+  | { kind: 'word'; word: ShellWord }
+  | { kind: 'op'; op: string }
+  | { kind: 'redirect'; op: string };
+
+const BLANK = new Set([' ', '\t', '\r']);
+/** Characters that end an unquoted word. */
+const WORD_END = new Set([' ', '\t', '\r', '\n', ';', '&', '|', '<', '>', '(', ')']);
+/** Characters a plain run stops at. */
+const PLAIN_STOP = new Set([...WORD_END, '\\', "'", '"', '$', '`']);
+const SPECIAL_PARAMETERS = new Set(['@', '*', '#', '?', '$', '!', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+
+function isNameStart(char: string | undefined): boolean {
+  return char !== undefined && /[A-Za-z_]/.test(char);
+}
+
+function isNameChar(char: string | undefined): boolean {
+  return char !== undefined && /[A-Za-z0-9_]/.test(char);
+}
+
+function scan(text: string, base: number): Token[] {
+  const tokens: Token[] = [];
+  const length = text.length;
+  /** Heredoc delimiters whose bodies start after the next newline. */
+  let pending: { delimiter: string; stripTabs: boolean }[] = [];
+  let index = 0;
+  while (index < length) {
+    const char = text[index] as string;
+    const next = text[index + 1];
+    if (BLANK.has(char)) {
+      index += 1;
+    } else if (char === '\\' && next === '\n') {
+      index += 2; // a line continuation between words
+    } else if (char === '\n') {
+      tokens.push({ kind: 'op', op: '\n' });
+      index += 1;
+      if (pending.length > 0) {
+        index = skipHeredocBodies(text, index, pending);
+        pending = [];
+      }
+    } else if (char === '#') {
+      // A comment runs to the end of the line (the newline stays a separator).
+      const newline = text.indexOf('\n', index);
+      index = newline < 0 ? length : newline;
+    } else if (char === ';') {
+      const op = text.startsWith(';;&', index) ? ';;&' : next === ';' ? ';;' : next === '&' ? ';&' : ';';
+      tokens.push({ kind: 'op', op });
+      index += op.length;
+    } else if (char === '&') {
+      if (next === '&') {
+        tokens.push({ kind: 'op', op: '&&' });
+        index += 2;
+      } else if (next === '>') {
+        const op = text[index + 2] === '>' ? '&>>' : '&>';
+        tokens.push({ kind: 'redirect', op });
+        index += op.length;
+      } else {
+        tokens.push({ kind: 'op', op: '&' });
+        index += 1;
+      }
+    } else if (char === '|') {
+      const op = next === '|' ? '||' : next === '&' ? '|&' : '|';
+      tokens.push({ kind: 'op', op });
+      index += op.length;
+    } else if ((char === '<' || char === '>') && next !== '(') {
+      const op = ['<<<', '<<-', '<<', '<>', '<&', '>>', '>|', '>&'].find((candidate) => text.startsWith(candidate, index)) ?? char;
+      tokens.push({ kind: 'redirect', op });
+      index += op.length;
+    } else if (char === '(' && next !== '(') {
+      tokens.push({ kind: 'op', op: '(' });
+      index += 1;
+    } else if (char === ')') {
+      tokens.push({ kind: 'op', op: ')' });
+      index += 1;
+    } else {
+      const { word, end } = scanWord(text, index, base);
+      index = Math.max(end, index + 1);
+      // `2>file`, `{fd}>file`: the digits name a file descriptor, not an argument.
+      if ((text[index] === '<' || text[index] === '>') && /^(?:\d+|\{[A-Za-z_][A-Za-z0-9_]*\})$/.test(word.raw)) continue;
+      const previous = tokens[tokens.length - 1];
+      if (previous?.kind === 'redirect' && (previous.op === '<<' || previous.op === '<<-')) {
+        pending.push({ delimiter: word.value, stripTabs: previous.op === '<<-' });
+      }
+      tokens.push({ kind: 'word', word });
+    }
+  }
+  return tokens;
+}
+
+/** Skips here-document bodies (`cat <<EOF … EOF` inside a script): they are data, not commands. */
+function skipHeredocBodies(text: string, from: number, pending: { delimiter: string; stripTabs: boolean }[]): number {
+  let index = from;
+  for (const { delimiter, stripTabs } of pending) {
+    while (index < text.length) {
+      const newline = text.indexOf('\n', index);
+      const lineEnd = newline < 0 ? text.length : newline;
+      let line = text.slice(index, lineEnd);
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      if (stripTabs) line = line.replace(/^\t+/, '');
+      index = newline < 0 ? text.length : newline + 1;
+      if (line === delimiter) break;
+    }
+  }
+  return index;
+}
+
+/**
+ * The end of a construct that opened just before `from` (`$(`, `${`, `((`, `<(`): balanced
+ * closers, with quotes and nested substitutions honoured. Iterative, so any nesting depth
+ * costs one pass.
+ */
+function skipNested(text: string, from: number, closer: string): number {
+  const stack = [closer];
+  let index = from;
+  while (index < text.length && stack.length > 0) {
+    const top = stack[stack.length - 1] as string;
+    const char = text[index] as string;
+    const next = text[index + 1];
+    if (top === '"') {
+      if (char === '\\') index += 2;
+      else if (char === '"') { stack.pop(); index += 1; }
+      else if (char === '$' && (next === '(' || next === '{')) { stack.push(next === '(' ? ')' : '}'); index += 2; }
+      else if (char === '`') { stack.push('`'); index += 1; }
+      else index += 1;
+    } else if (top === '`') {
+      if (char === '\\') index += 2;
+      else if (char === '`') { stack.pop(); index += 1; }
+      else index += 1;
+    } else if (char === '\\') {
+      index += 2;
+    } else if (char === "'") {
+      const close = text.indexOf("'", index + 1);
+      index = close < 0 ? text.length : close + 1;
+    } else if (char === '"' || char === '`') {
+      stack.push(char);
+      index += 1;
+    } else if (char === '$' && (next === '(' || next === '{')) {
+      stack.push(next === '(' ? ')' : '}');
+      index += 2;
+    } else if (char === '(' && top === ')') {
+      stack.push(')');
+      index += 1;
+    } else if (char === top) {
+      stack.pop();
+      index += 1;
+    } else {
+      index += 1;
+    }
+  }
+  return Math.min(index, text.length);
+}
+
+/** The end of a backtick substitution opened at `from - 1`. */
+function skipBackticks(text: string, from: number): number {
+  let index = from;
+  while (index < text.length) {
+    const char = text[index];
+    if (char === '\\') index += 2;
+    else if (char === '`') return index + 1;
+    else index += 1;
+  }
+  return text.length;
+}
+
+/** Builds one word's value, offsets and expansion spans. */
+class WordBuilder {
+  private readonly parts: string[] = [];
+  private length = 0;
+  offsets: number[] | undefined;
+  readonly variables: Span[] = [];
+  quoted = false;
+
+  constructor(
+    private readonly text: string,
+    private readonly base: number,
+    private readonly start: number,
+  ) {}
+
+  /** Appends `text[from, to)` verbatim. */
+  copy(from: number, to: number): void {
+    if (to <= from) return;
+    this.parts.push(this.text.slice(from, to));
+    if (!this.offsets && from !== this.start + this.length) {
+      this.offsets = [];
+      for (let index = 0; index < this.length; index++) this.offsets.push(this.base + this.start + index);
+    }
+    if (this.offsets) for (let index = from; index < to; index++) this.offsets.push(this.base + index);
+    this.length += to - from;
+  }
+
+  /** Appends an expansion (kept verbatim in the value) and records where it is. */
+  expansion(from: number, to: number): void {
+    const start = this.length;
+    this.copy(from, to);
+    if (this.length > start) this.variables.push({ start, end: this.length });
+  }
+
+  build(end: number): ShellWord {
+    const word: ShellWord = {
+      value: this.parts.join(''),
+      raw: this.text.slice(this.start, end),
+      start: this.base + this.start,
+      end: this.base + end,
+      quoted: this.quoted,
+      hasVariable: this.variables.length > 0,
+    };
+    if (this.offsets) word.offsets = this.offsets;
+    if (this.variables.length > 0) word.variables = this.variables;
+    return word;
+  }
+}
+
+/** Scans one word starting at `from` (not a blank or operator). */
+function scanWord(text: string, from: number, base: number): { word: ShellWord; end: number } {
+  const builder = new WordBuilder(text, base, from);
+  const length = text.length;
+  let index = from;
+  if (text.startsWith('((', index)) {
+    // `(( arithmetic ))` as one word.
+    index = skipNested(text, index + 1, ')');
+    builder.expansion(from, index);
+  } else if ((text[index] === '<' || text[index] === '>') && text[index + 1] === '(') {
+    // Process substitution `<(…)`: expands to a file name.
+    index = skipNested(text, index + 2, ')');
+    builder.expansion(from, index);
+  }
+  while (index < length) {
+    const char = text[index] as string;
+    if (WORD_END.has(char)) break;
+    if (char === '\\') {
+      if (index + 1 >= length) { builder.copy(index, index + 1); index += 1; continue; }
+      if (text[index + 1] !== '\n') builder.copy(index + 1, index + 2);
+      index += 2;
+    } else if (char === "'") {
+      builder.quoted = true;
+      const close = text.indexOf("'", index + 1);
+      // An unbalanced quote takes the rest of the text.
+      const stop = close < 0 ? length : close;
+      builder.copy(index + 1, stop);
+      index = close < 0 ? length : close + 1;
+    } else if (char === '"') {
+      builder.quoted = true;
+      index = scanDoubleQuoted(text, index + 1, builder);
+    } else if (char === '$') {
+      index = scanDollar(text, index, builder, false);
+    } else if (char === '`') {
+      const stop = skipBackticks(text, index + 1);
+      builder.expansion(index, stop);
+      index = stop;
+    } else {
+      let stop = index + 1;
+      while (stop < length && !PLAIN_STOP.has(text[stop] as string)) stop += 1;
+      builder.copy(index, stop);
+      index = stop;
+    }
+  }
+  return { word: builder.build(index), end: index };
+}
+
+/** Inside `"…"` from `from` (after the quote); returns the index after the closing quote. */
+function scanDoubleQuoted(text: string, from: number, builder: WordBuilder): number {
+  let index = from;
+  while (index < text.length) {
+    const char = text[index] as string;
+    if (char === '"') return index + 1;
+    if (char === '\\') {
+      const next = text[index + 1];
+      if (next === '\n') index += 2;
+      else if (next === '"' || next === '\\' || next === '$' || next === '`') { builder.copy(index + 1, index + 2); index += 2; }
+      else { builder.copy(index, index + 1); index += 1; }
+    } else if (char === '$') {
+      index = scanDollar(text, index, builder, true);
+    } else if (char === '`') {
+      const stop = skipBackticks(text, index + 1);
+      builder.expansion(index, stop);
+      index = stop;
+    } else {
+      let stop = index + 1;
+      while (stop < text.length && !'"\\$`'.includes(text[stop] as string)) stop += 1;
+      builder.copy(index, stop);
+      index = stop;
+    }
+  }
+  return text.length;
+}
+
+/** `$…` at `index`; returns the index after it. */
+function scanDollar(text: string, index: number, builder: WordBuilder, inDoubleQuotes: boolean): number {
+  const next = text[index + 1];
+  if (next === '(' || next === '{') {
+    const stop = skipNested(text, index + 2, next === '(' ? ')' : '}');
+    builder.expansion(index, stop);
+    return stop;
+  }
+  if (isNameStart(next)) {
+    let stop = index + 2;
+    while (isNameChar(text[stop])) stop += 1;
+    builder.expansion(index, stop);
+    return stop;
+  }
+  if (next !== undefined && SPECIAL_PARAMETERS.has(next)) {
+    builder.expansion(index, index + 2);
+    return index + 2;
+  }
+  if (next === "'" && !inDoubleQuotes) {
+    // bash ANSI-C quoting `$'…'`: kept as written (escapes not interpreted).
+    builder.quoted = true;
+    let stop = index + 2;
+    while (stop < text.length && text[stop] !== "'") stop += text[stop] === '\\' ? 2 : 1;
+    builder.copy(index + 2, Math.min(stop, text.length));
+    return Math.min(stop + 1, text.length);
+  }
+  builder.copy(index, index + 1); // a lone `$` is literal
+  return index + 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assembler: tokens → simple commands.
+
+/** Reserved words that may precede a command; the command after them still runs. */
+const LEADING_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'while', 'until', 'do', 'done', '!', '{', '}', 'esac']);
+const SEPARATORS = new Set([';', '&&', '||', '|', '|&', '&', '\n']);
+const CASE_ENDS = new Set([';;', ';&', ';;&']);
+
+type CaseState = 'subject' | 'in' | 'pattern' | 'body';
+
+function assemble(tokens: Token[], depth: number): ShellCommand[] {
+  const commands: ShellCommand[] = [];
+  let current: ShellWord[] = [];
+  let redirectTarget = false;
+  /** `for NAME in …` / `select …` up to the next separator, and the name after `function`. */
+  let skipping: 'header' | 'name' | undefined;
+  const cases: CaseState[] = [];
+  const finish = () => {
+    if (current.length > 0) commands.push(...buildCommand(current, depth));
+    current = [];
+  };
+  for (const token of tokens) {
+    const caseState = cases[cases.length - 1];
+    if (token.kind === 'redirect') {
+      redirectTarget = true;
+      continue;
+    }
+    if (token.kind === 'word') {
+      const { word } = token;
+      if (redirectTarget) {
+        redirectTarget = false;
+        continue;
+      }
+      const keyword = word.quoted ? undefined : word.value;
+      if (caseState === 'subject') { cases[cases.length - 1] = 'in'; continue; }
+      if (caseState === 'in') { if (keyword === 'in') cases[cases.length - 1] = 'pattern'; continue; }
+      if (caseState === 'pattern') {
+        if (keyword === 'esac') cases.pop();
+        continue;
+      }
+      if (skipping === 'name') { skipping = undefined; continue; }
+      if (skipping === 'header') {
+        if (keyword === 'do') skipping = undefined;
+        continue;
+      }
+      if (current.length === 0 && keyword !== undefined) {
+        if (keyword === 'esac' && caseState === 'body') { cases.pop(); continue; }
+        if (LEADING_KEYWORDS.has(keyword)) continue;
+        if (keyword === 'for' || keyword === 'select') { skipping = 'header'; continue; }
+        if (keyword === 'function') { skipping = 'name'; continue; }
+        if (keyword === 'case') { cases.push('subject'); continue; }
+      }
+      current.push(word);
+      continue;
+    }
+    const { op } = token;
+    redirectTarget = false;
+    if (CASE_ENDS.has(op)) {
+      finish();
+      if (caseState === 'body') cases[cases.length - 1] = 'pattern';
+    } else if (op === '(') {
+      if (caseState === 'pattern') continue;
+      // `name() { …; }` defines a function: the name is no command.
+      current = [];
+    } else if (op === ')') {
+      if (caseState === 'pattern') { cases[cases.length - 1] = 'body'; continue; }
+      finish();
+    } else if (SEPARATORS.has(op)) {
+      if (caseState === 'pattern' || caseState === 'subject' || caseState === 'in') continue;
+      finish();
+      if (skipping === 'header') skipping = undefined;
+    }
+  }
+  finish();
+  return commands;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simple commands: assignments, wrappers, `sh -c`.
+
+/** `NAME=value` before a command sets its environment. */
+function isAssignment(word: ShellWord): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(word.raw);
+}
+
+export function basename(value: string): string {
+  const slash = Math.max(value.lastIndexOf('/'), value.lastIndexOf('\\'));
+  const name = value.slice(slash + 1);
+  return name.toLowerCase().endsWith('.exe') ? name.slice(0, -4) : name;
+}
+
+/** Commands that run the command after their own options (and a fixed number of operands). */
+interface Wrapper {
+  /** Short options that take a value (`-u user`, `-uuser`). */
+  valueShort?: string;
+  /** Long options that take a value when written without `=`. */
+  valueLong?: string[];
+  /** `NAME=value` words may follow the options (sudo, env). */
+  assignments?: boolean;
+  /** Operands before the command (`timeout 10 cmd`, `gosu user cmd`). */
+  operands?: number;
+  /** Options that mean the command is only looked up, not run (`command -v pip`). */
+  noRun?: string;
+}
+
+const WRAPPERS: Record<string, Wrapper> = {
+  sudo: { valueShort: 'ugCDprtUTh', valueLong: ['--user', '--group', '--close-from', '--chdir', '--prompt', '--role', '--type', '--other-user', '--host', '--command-timeout'], assignments: true },
+  doas: { valueShort: 'uC' },
+  env: { valueShort: 'uCS', valueLong: ['--unset', '--chdir', '--split-string'], assignments: true },
+  exec: { valueShort: 'a' },
+  nice: { valueShort: 'n', valueLong: ['--adjustment'] },
+  time: { valueShort: 'fo', valueLong: ['--format', '--output'] },
+  nohup: {},
+  eatmydata: {},
+  fakeroot: {},
+  builtin: {},
+  busybox: {},
+  command: { noRun: 'vV' },
+  xargs: { valueShort: 'adEILnPs', valueLong: ['--arg-file', '--delimiter', '--eof', '--replace', '--max-lines', '--max-args', '--max-procs', '--max-chars', '--process-slot-var'] },
+  timeout: { valueShort: 'sk', valueLong: ['--signal', '--kill-after'], operands: 1 },
+  stdbuf: { valueShort: 'ioe', valueLong: ['--input', '--output', '--error'] },
+  gosu: { operands: 1 },
+  'su-exec': { operands: 1 },
+};
+
+/** Skips a wrapper's options; returns the index of the wrapped command, or -1 when nothing runs. */
+function skipWrapper(words: ShellWord[], from: number, wrapper: Wrapper): number {
+  let index = from + 1;
+  while (index < words.length) {
+    const value = (words[index] as ShellWord).value;
+    if (value === '--') { index += 1; break; }
+    if (!value.startsWith('-') || value === '-') break;
+    if (value.startsWith('--')) {
+      index += !value.includes('=') && wrapper.valueLong?.includes(value) ? 2 : 1;
+      continue;
+    }
+    let consumed = 1;
+    for (let position = 1; position < value.length; position++) {
+      const option = value[position] as string;
+      if (wrapper.noRun?.includes(option)) return -1;
+      if (wrapper.valueShort?.includes(option)) {
+        if (position === value.length - 1) consumed = 2;
+        break;
+      }
+    }
+    index += consumed;
+  }
+  if (wrapper.assignments) while (index < words.length && isAssignment(words[index] as ShellWord)) index += 1;
+  return index + (wrapper.operands ?? 0);
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
+
+/** Words → commands: drop assignments and wrappers; run `sh -c 'script'` scripts. */
+function buildCommand(words: ShellWord[], depth: number): ShellCommand[] {
+  let index = 0;
+  for (;;) {
+    while (index < words.length && isAssignment(words[index] as ShellWord)) index += 1;
+    const program = words[index];
+    if (!program) return [];
+    const wrapper = program.hasVariable ? undefined : WRAPPERS[basename(program.value)];
+    if (!wrapper) break;
+    const next = skipWrapper(words, index, wrapper);
+    if (next < 0) return [];
+    index = next;
+  }
+  const command = { words: words.slice(index), prefix: words.slice(0, index) };
+  const program = command.words[0] as ShellWord;
+  const name = basename(program.value);
+  if (!program.hasVariable && depth < MAX_DEPTH && (SHELLS.has(name) || name === 'su')) {
+    const script = name === 'su' ? suScript(command.words) : shellScript(command.words);
+    if (script) return splitScript(script, depth + 1);
+  }
+  return [command];
+}
+
+/** `sh [-e -x -o opt …] -c 'script' [name args…]`: the script word, if `-c` is given. */
+function shellScript(words: ShellWord[]): ShellWord | undefined {
+  let command = false;
+  let index = 1;
+  while (index < words.length) {
+    const value = (words[index] as ShellWord).value;
+    if (value === '--' || value === '-') { index += 1; break; }
+    if (!/^[-+]./.test(value)) break;
+    index += 1;
+    if (value.startsWith('--')) {
+      if (value === '--rcfile' || value === '--init-file') index += 1;
+      continue;
+    }
+    const options = value.slice(1);
+    if (value.startsWith('-') && options.includes('c')) command = true;
+    // `-o pipefail`, `-O extglob` take the next word.
+    for (const option of options) if (option === 'o' || option === 'O') index += 1;
+  }
+  return command ? words[index] : undefined;
+}
+
+/** `su [options] [user] -c 'script'` / `--command='script'`. */
+function suScript(words: ShellWord[]): ShellWord | undefined {
+  for (let index = 1; index < words.length; index++) {
+    const value = (words[index] as ShellWord).value;
+    if (value === '-c' || value === '--command') return words[index + 1];
+    if (value.startsWith('--command=')) return subWord(words[index] as ShellWord, '--command='.length);
+  }
+  return undefined;
+}
+
+/** The commands of a script held in one word, with offsets mapped back through that word. */
+function splitScript(script: ShellWord, depth: number): ShellCommand[] {
+  const inner = assemble(scan(script.value, 0), depth);
+  const map = (word: ShellWord) => mapWord(word, script);
+  return inner.map((command) => ({ words: command.words.map(map), prefix: command.prefix.map(map) }));
+}
+
+/** A word found in `outer.value` (offsets relative to it) → offsets in the original text. */
+function mapWord(word: ShellWord, outer: ShellWord): ShellWord {
+  const mapped: ShellWord = { ...word };
+  delete mapped.offsets;
+  if (outer.inexact || word.inexact) {
+    mapped.start = outer.start;
+    mapped.end = outer.end;
+    mapped.inexact = true;
+    return mapped;
+  }
+  const at = (index: number) => wordOffset(outer, index);
+  mapped.start = at(word.start);
+  mapped.end = word.end > word.start ? at(word.end - 1) + 1 : mapped.start;
+  const offsets: number[] = [];
+  let contiguous = true;
+  for (let index = 0; index < word.value.length; index++) {
+    const offset = at(word.offsets ? (word.offsets[index] as number) : word.start + index);
+    if (offset !== mapped.start + index) contiguous = false;
+    offsets.push(offset);
+  }
+  if (!contiguous) mapped.offsets = offsets;
+  return mapped;
+}
+
+/** An exec-form element as a word; exact offsets when `source` shows how the JSON string was written. */
+function execWord(element: ExecWord, source: string | undefined): ShellWord {
+  const raw = source?.slice(element.start, element.end) ?? JSON.stringify(element.value);
+  const word: ShellWord = { value: element.value, raw, start: element.start, end: element.end, quoted: true, hasVariable: false };
+  const span = element.end - element.start;
+  if (source !== undefined) {
+    if (raw === element.value) return word; // the span holds the characters themselves
+    const decoded = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? decodeJsonString(raw, element.start) : undefined;
+    if (decoded?.value === element.value) {
+      word.start = element.start + 1;
+      word.end = element.end - 1;
+      if (decoded.offsets.some((offset, index) => offset !== word.start + index)) word.offsets = decoded.offsets;
+      return word;
+    }
+  } else if (span === element.value.length + 2) {
+    // The span includes the quotes; with no source, assume nothing was escaped.
+    word.start = element.start + 1;
+    word.end = element.end - 1;
+    return word;
+  } else if (span === element.value.length) {
+    return word;
+  }
+  word.inexact = true;
+  return word;
+}
+
+/** A JSON string literal with the original offset of each decoded character. */
+function decodeJsonString(raw: string, start: number): { value: string; offsets: number[] } | undefined {
+  const parts: string[] = [];
+  const offsets: number[] = [];
+  const escapes: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+  for (let index = 1; index < raw.length - 1; index++) {
+    const char = raw[index] as string;
+    if (char !== '\\') {
+      parts.push(char);
+      offsets.push(start + index);
+      continue;
+    }
+    const escape = raw[index + 1];
+    if (escape === 'u') {
+      const hex = raw.slice(index + 2, index + 6);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
+      parts.push(String.fromCharCode(parseInt(hex, 16)));
+      offsets.push(start + index);
+      index += 5;
+    } else if (escape !== undefined && escapes[escape] !== undefined) {
+      parts.push(escapes[escape] as string);
+      offsets.push(start + index);
+      index += 1;
+    } else {
+      return undefined;
+    }
+  }
+  return { value: parts.join(''), offsets };
+}
