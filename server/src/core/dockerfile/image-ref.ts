@@ -105,7 +105,8 @@ const DIGEST_RE = new RegExp(`^${DIGEST}$`);
 const IDENTIFIER_RE = /^[a-f0-9]{64}$/;
 /**
  * go-digest's registered algorithms (sha256, sha384, sha512 — what Docker links in): hex of
- * exactly this length, lower-case only. Other algorithms are accepted as the grammar allows.
+ * exactly this length, lower-case only. Other algorithm names pass the grammar, but Docker
+ * refuses them ("unsupported digest algorithm", reference_test.go `validname@invaliddigest:…`).
  */
 const KNOWN_DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 const LOWER_HEX_RE = /^[a-f0-9]+$/;
@@ -294,7 +295,14 @@ function checkDigestValue(digest: TextSpan): ImageReferenceError | undefined {
   const algorithm = digest.text.slice(0, sep);
   const hex = digest.text.slice(sep + 1);
   const size = KNOWN_DIGEST_HEX_LENGTH[algorithm];
-  if (size === undefined) return undefined;
+  if (size === undefined) {
+    const name = span(digest.text, 0, sep, digest.start);
+    if (algorithm.toLowerCase() !== algorithm) {
+      return fail('invalid checksum digest format', `digest algorithms are lower-case: write \`${clip(algorithm.toLowerCase())}\``, name);
+    }
+    // The grammar allows any algorithm name; Docker pulls only with the ones it knows.
+    return fail('unsupported digest algorithm', `Docker knows the digest algorithms sha256, sha384 and sha512, not \`${clip(algorithm)}\``, name);
+  }
   if (hex.length !== size) {
     return fail('invalid checksum digest length', `a ${algorithm} digest has exactly ${size} hex digits, this one has ${hex.length}`, digest);
   }
@@ -332,10 +340,16 @@ function diagnose(text: string, split: DomainSplit): { reason: string; span: Tex
   }
   if (split.domainEnd !== undefined) {
     const domain = text.slice(0, split.domainEnd);
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text);
+    if (scheme) return { reason: `an image reference is no URL: drop \`${clip(scheme[0])}\``, span: span(text, 0, scheme[0].length) };
+    if (!domain.startsWith('[') && domain.indexOf(':') !== domain.lastIndexOf(':')) {
+      return { reason: 'an IPv6 registry address is written in brackets: `[::1]:5000/name`', span: span(text, 0, split.domainEnd) };
+    }
     const host = hostOf(domain);
     if (!HOST_RE.test(host.text)) {
       return { reason: `\`${clip(host.text)}\` is not a valid registry host name, IPv4 address or [IPv6] address`, span: span(text, 0, host.text.length) };
     }
+    if (host.port === '') return { reason: 'nothing follows `:` in the registry host: write a port or remove the `:`', span: span(text, host.text.length, host.text.length + 1) };
     if (host.port !== undefined && !/^[0-9]+$/.test(host.port)) {
       return { reason: 'the registry port (after `:`) must be digits', span: span(text, host.text.length + 1, split.domainEnd) };
     }
@@ -367,8 +381,9 @@ function hostOf(domain: string): { text: string; port?: string } {
   return colon < 0 ? { text: domain } : { text: domain.slice(0, colon), port: domain.slice(colon + 1) };
 }
 
-function span(text: string, start: number, end: number): TextSpan {
-  return { text: text.slice(start, end), start, end };
+/** `text.slice(start, end)` with offsets shifted by `base` (where `text` starts in the reference). */
+function span(text: string, start: number, end: number, base = 0): TextSpan {
+  return { text: text.slice(start, end), start: base + start, end: base + end };
 }
 
 function fail(message: string, reason: string, at: TextSpan): ImageReferenceError {
