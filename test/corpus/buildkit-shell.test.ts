@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expandWord, expandWords, type ExpandResult, type Lookup } from '../../server/src/core/dockerfile/expand';
+import { expandWord, expandWords, sourceRangeOf, type ExpandResult, type Lookup } from '../../server/src/core/dockerfile/expand';
 import { requireCorpus } from './corpus-path';
 
 /**
@@ -278,6 +278,25 @@ describe('expandWord beyond BuildKit: source offsets, unresolved variables, limi
     assert.equal(sources(word, result), '············/app:1.2@sha256:abc');
     const tagStart = result.value.indexOf(':1.2') + 1;
     assert.deepEqual(result.offsets.slice(tagStart, tagStart + 3), [16, 17, 18]);
+  });
+
+  it('maps a range of the value back to the word only when it was written literally and contiguously', () => {
+    const word = '${REGISTRY}/app:"1.2"@sha256:abc';
+    const result = expandWord(word, mapLookup({ REGISTRY: 'ghcr.io' }));
+    assert.equal(result.value, 'ghcr.io/app:1.2@sha256:abc');
+    const tag = result.value.indexOf('1.2');
+    assert.deepEqual(sourceRangeOf(result, tag, tag + 3), { start: 17, end: 20 });
+    assert.equal(word.slice(17, 20), '1.2');
+    // Across the closing quote: not one piece of the source.
+    assert.equal(sourceRangeOf(result, tag, tag + 4), undefined);
+    // Produced by the variable.
+    assert.equal(sourceRangeOf(result, 0, 7), undefined);
+    // Insertion points: after `app` (before the `:`), and at the very end.
+    const colon = result.value.indexOf(':');
+    assert.deepEqual(sourceRangeOf(result, colon, colon), { start: 15, end: 15 });
+    assert.deepEqual(sourceRangeOf(result, result.value.length, result.value.length), { start: word.length, end: word.length });
+    assert.equal(sourceRangeOf(expandWord('$A', mapLookup({ A: 'x' })), 1, 1), undefined);
+    assert.equal(sourceRangeOf(result, 5, 99), undefined);
   });
 
   it('treats a default as an expansion (-1), not as source text', () => {

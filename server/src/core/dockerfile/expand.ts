@@ -45,7 +45,11 @@ export interface ExpandWordsResult {
   errorRange?: { start: number; end: number };
 }
 
-/** Variable lookup: `undefined` = not set; `''` = set but empty (they differ for `${V-x}` vs `${V:-x}`). */
+/**
+ * Variable lookup: `undefined` = not set; `''` = set but empty (they differ for `${V-x}` vs
+ * `${V:-x}`). Names compare case-sensitively on Linux builders; a Windows builder ignores case
+ * (lex.go EqualEnvKeys): that is the lookup's choice.
+ */
 export type Lookup = (name: string) => string | undefined;
 
 /** Deeper `${…${…}…}` nesting than this is an error instead of a deep recursion. */
@@ -83,6 +87,29 @@ export function expandWords(text: string, lookup: Lookup, options: ExpandOptions
   } catch (error) {
     return { words: [], unresolved: [], referenced: [...lexer.referenced], ...asFailure(error, text) };
   }
+}
+
+/**
+ * Where `value[start, end)` was written in the word, when every character of it was written
+ * literally and contiguously (no variable, quote or escape inside); otherwise `undefined`.
+ * An empty range is an insertion point: right after the character before it, or else right
+ * before the character after it.
+ */
+export function sourceRangeOf(result: ExpandResult, start: number, end: number): { start: number; end: number } | undefined {
+  const { offsets } = result;
+  if (start < 0 || end > offsets.length || start > end) return undefined;
+  if (start === end) {
+    const before = start > 0 ? (offsets[start - 1] as number) : -1;
+    if (before >= 0) return { start: before + 1, end: before + 1 };
+    const after = start < offsets.length ? (offsets[start] as number) : -1;
+    return after >= 0 ? { start: after, end: after } : undefined;
+  }
+  const first = offsets[start] as number;
+  if (first < 0) return undefined;
+  for (let i = start + 1; i < end; i++) {
+    if (offsets[i] !== first + (i - start)) return undefined;
+  }
+  return { start: first, end: first + (end - start) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,7 +281,7 @@ class Lexer {
         if (expansion.literalDollar) text.addSource('$', start);
         else text.addProduced(expansion.value);
         words.addString(expansion.value);
-        unresolved.push(...expansion.unresolved);
+        appendAll(unresolved, expansion.unresolved);
         continue;
       }
       if (ch === '<') {
@@ -285,7 +312,7 @@ class Lexer {
         const quoted = this.processDoubleQuote(rawEscapes);
         text.append(quoted.text);
         words.addRawString(quoted.text.text);
-        unresolved.push(...quoted.unresolved);
+        appendAll(unresolved, quoted.unresolved);
         continue;
       }
       scanner.next();
@@ -344,7 +371,7 @@ class Lexer {
         const expansion = this.processDollar();
         if (expansion.literalDollar) text.addSource('$', at);
         else text.addProduced(expansion.value);
-        unresolved.push(...expansion.unresolved);
+        appendAll(unresolved, expansion.unresolved);
         continue;
       }
       let at = scanner.offset();
@@ -522,6 +549,11 @@ function isGoSpace(ch: string): boolean {
     default:
       return ch >= '\u1680' && /^[\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]$/.test(ch);
   }
+}
+
+/** `push(...items)` without the argument-count limit of a spread. */
+function appendAll(target: string[], items: readonly string[]): void {
+  for (const item of items) target.push(item);
 }
 
 function unique(names: string[]): string[] {
