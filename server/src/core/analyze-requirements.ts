@@ -1,0 +1,122 @@
+/**
+ * Requirements-file analysis behind `analyze`: includes (cycles, hash mode), the rules, and
+ * which Dockerfiles install the file.
+ */
+import type { AnalyzeRequest } from './analyze';
+import { installersOf, type Installer } from './dockerfile/follow';
+import { applySettings } from './findings';
+import { isPipToolsInput } from './file-kinds';
+import type { AnalysisHost, IncludeResult } from './host';
+import { parseRequirementsFile, type IncludeEntry, type RequirementsDocument } from './requirements/parse';
+import type { RawFinding, RequirementsContext } from './rules/requirements/context';
+import { REQUIREMENTS_RULES } from './rules/requirements/index';
+import { directivesFromComments, isSuppressed } from './suppression';
+import type { Finding } from './types';
+
+/** Includes deeper than this, or more files than MAX_INCLUDED_FILES, are not followed (pathological trees). */
+const MAX_INCLUDE_DEPTH = 32;
+const MAX_INCLUDED_FILES = 256;
+const USES_VARIABLE = /\$\{[A-Z0-9_]+\}/;
+
+export interface RequirementsOptions {
+  /** Count loose requirements even in a pip-tools input (it is being installed, so it must pin). */
+  ignorePipToolsException?: boolean;
+  /** Name the Dockerfiles that install this file (off when the Dockerfile side asks). */
+  withInstallers?: boolean;
+}
+
+/** Findings for one requirements file, severities and suppressions applied, sorted. */
+export async function requirementsFindings(request: AnalyzeRequest, options: RequirementsOptions = {}): Promise<Finding[]> {
+  const document = parseRequirementsFile(request.text);
+  const context = await requirementsContext(request, document);
+  if (options.ignorePipToolsException) context.isPipToolsInput = false;
+  let raw = REQUIREMENTS_RULES.flatMap((rule) => rule.check(context));
+  if (options.withInstallers !== false) raw = withInstallers(raw, await installersOf(request.path, request.host));
+  const directives = directivesFromComments(document.comments);
+  return applySettings(raw, request.settings, ({ rule, logical }) => isSuppressed(directives, rule, logical.firstLine, logical.lastLine));
+}
+
+/** Unpinned and loose findings say which Dockerfile installs the file into an image (SPEC §3, both directions). */
+function withInstallers(raw: RawFinding[], installers: Installer[]): RawFinding[] {
+  if (installers.length === 0) return raw;
+  const where = installers.map((installer) => `${baseName(installer.path)} line ${installer.range.start.line + 1}`).join(', ');
+  return raw.map((finding) => finding.rule !== 'unpinned-requirement' && finding.rule !== 'loose-requirement' ? finding : {
+    ...finding,
+    message: `${finding.message} This file is installed into an image by ${where}.`,
+    related: [...(finding.related ?? []), ...installers.map((installer) => ({ message: 'installed into an image here', range: installer.range, path: installer.path }))],
+  });
+}
+
+async function requirementsContext(request: AnalyzeRequest, document: RequirementsDocument): Promise<RequirementsContext> {
+  const includes = new Map<IncludeEntry, IncludeResult>();
+  const cycles = new Map<IncludeEntry, string[]>();
+  let hashMode = ownHashMode(document);
+  const budget = { files: 0 };
+  for (const entry of document.entries) {
+    if (entry.kind !== 'include') continue;
+    // `-r ${DIR}/base.txt`: the path is only known at install time (SPEC §2), so it is not checked.
+    if (USES_VARIABLE.test(entry.target.text)) continue;
+    const result = await readInclude(request.host, request.path, entry.target.text);
+    // Including the open file itself is a cycle even when its text is only in the editor.
+    if ('path' in result && result.path === request.path) {
+      cycles.set(entry, [request.path, request.path].map(baseName));
+      continue;
+    }
+    includes.set(entry, result);
+    if (result.status !== 'ok') continue;
+    const walk = await walkIncludes(request.host, result, [request.path], budget);
+    if (walk.cycle) cycles.set(entry, walk.cycle);
+    hashMode ??= walk.hashMode;
+  }
+  return { path: request.path, document, isPipToolsInput: isPipToolsInput(request.path), includes, cycles, hashMode };
+}
+
+/** Hash-checking mode from this file alone: any `--hash`, or `--require-hashes` (unless `--no-require-hashes`). */
+function ownHashMode(document: RequirementsDocument): string | undefined {
+  let reason: string | undefined;
+  for (const entry of document.entries) {
+    if (entry.kind === 'option' && entry.option.name === '--no-require-hashes') return undefined;
+    if (reason) continue;
+    if (entry.kind === 'requirement' && entry.hashes.length > 0) reason = `line ${entry.logical.pipNumber} has --hash`;
+    if (entry.kind === 'option' && entry.option.name === '--require-hashes') reason = `line ${entry.logical.pipNumber} has --require-hashes`;
+  }
+  return reason;
+}
+
+async function readInclude(host: AnalysisHost, fromPath: string, target: string): Promise<IncludeResult> {
+  try {
+    return await host.readInclude(fromPath, target);
+  } catch (error) {
+    return { status: 'unreadable', path: target, reason: `cannot be read (${String(error)})` };
+  }
+}
+
+/** Follows includes below `file` for cycles and hash mode; `chain` holds the files being read. */
+async function walkIncludes(
+  host: AnalysisHost,
+  file: { path: string; text: string },
+  chain: string[],
+  budget: { files: number },
+): Promise<{ cycle?: string[]; hashMode?: string }> {
+  if (chain.includes(file.path)) return { cycle: [...chain.slice(chain.indexOf(file.path)), file.path].map(baseName) };
+  budget.files += 1;
+  if (chain.length > MAX_INCLUDE_DEPTH || budget.files > MAX_INCLUDED_FILES) return {};
+  const document = parseRequirementsFile(file.text);
+  const own = ownHashMode(document);
+  let hashMode = own ? `${baseName(file.path)} ${own}` : undefined;
+  for (const entry of document.entries) {
+    if (entry.kind !== 'include') continue;
+    const result = await readInclude(host, file.path, entry.target.text);
+    const next = [...chain, file.path];
+    if ('path' in result && next.includes(result.path)) return { cycle: [...next.slice(next.indexOf(result.path)), result.path].map(baseName) };
+    if (result.status !== 'ok') continue;
+    const walk = await walkIncludes(host, result, next, budget);
+    if (walk.cycle) return walk;
+    hashMode ??= walk.hashMode;
+  }
+  return { hashMode };
+}
+
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}

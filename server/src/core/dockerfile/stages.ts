@@ -1,0 +1,102 @@
+/**
+ * FROM lines resolved the way BuildKit resolves them: global `ARG`s (declared before the first
+ * FROM) substituted into the reference, earlier stage names and `scratch` recognised, and the
+ * image reference parsed with exact source ranges for its tag and digest.
+ * https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact
+ */
+import type { Range } from '../types';
+import { expandWord } from './expand';
+import { parseImageReference, type ImageReference, type TextSpan } from './image-ref';
+import type { ArgToken, DockerfileDocument, Instruction } from './model';
+
+export type ImageUseKind = 'image' | 'stage' | 'scratch' | 'unresolved' | 'invalid';
+
+/** One `FROM` and what its reference turned out to be. */
+export interface ImageUse {
+  instruction: Instruction;
+  kind: ImageUseKind;
+  /** The reference as written. */
+  written: string;
+  /** After ARG substitution. */
+  expanded: string;
+  /** Range of the reference word. */
+  range: Range;
+  /** Variables with no value (kind `unresolved`). */
+  unresolved: string[];
+  /** Which ARGs the reference used, with their values (for messages). */
+  substituted: { name: string; value: string }[];
+  reference?: ImageReference;
+  /** Source ranges of the tag and digest when they are written literally; else the reference word. */
+  tagRange?: Range;
+  digestRange?: Range;
+  /** `AS name`, lower-cased as BuildKit compares it. */
+  stageName?: string;
+  /** Why an `invalid` reference is invalid. */
+  error?: string;
+}
+
+/** Values of the global ARGs (before the first FROM), defaults only: build args are unknown here. */
+export function globalArgs(document: DockerfileDocument): Map<string, string | undefined> {
+  const args = new Map<string, string | undefined>();
+  for (const instruction of document.instructions) {
+    if (instruction.keyword === 'FROM') break;
+    if (instruction.keyword !== 'ARG') continue;
+    for (const word of instruction.words) {
+      const equals = word.value.indexOf('=');
+      const name = equals < 0 ? word.value : word.value.slice(0, equals);
+      if (equals < 0) {
+        if (!args.has(name)) args.set(name, undefined);
+        continue;
+      }
+      const expanded = expandWord(word.value.slice(equals + 1), (variable) => args.get(variable), { escapeChar: document.escapeChar });
+      args.set(name, expanded.unresolved.length > 0 || expanded.error ? undefined : expanded.value);
+    }
+  }
+  return args;
+}
+
+/** Every FROM of the file, in order. */
+export function imageUses(document: DockerfileDocument): ImageUse[] {
+  const args = globalArgs(document);
+  const stages = new Set<string>();
+  const uses: ImageUse[] = [];
+  for (const instruction of document.instructions) {
+    if (instruction.keyword !== 'FROM') continue;
+    const [word, as, name] = instruction.words;
+    if (!word) continue;
+    const use = resolveFrom(instruction, word, args, stages, document.escapeChar);
+    if (as && name && as.value.toLowerCase() === 'as') {
+      use.stageName = name.value.toLowerCase();
+      stages.add(use.stageName);
+    }
+    uses.push(use);
+  }
+  return uses;
+}
+
+function resolveFrom(instruction: Instruction, word: ArgToken, args: Map<string, string | undefined>, stages: Set<string>, escapeChar: '\\' | '`'): ImageUse {
+  const range = instruction.args.rangeOf(word.start, word.end);
+  const substituted: { name: string; value: string }[] = [];
+  const expanded = expandWord(word.value, (name) => {
+    const value = args.get(name);
+    if (value !== undefined) substituted.push({ name, value });
+    return value;
+  }, { escapeChar });
+  const base: ImageUse = { instruction, kind: 'image', written: word.value, expanded: expanded.value, range, unresolved: expanded.unresolved, substituted };
+  if (expanded.unresolved.length > 0 || expanded.error) {
+    return { ...base, kind: 'unresolved', error: expanded.error };
+  }
+  if (stages.has(expanded.value.toLowerCase())) return { ...base, kind: 'stage' };
+  if (expanded.value.toLowerCase() === 'scratch') return { ...base, kind: 'scratch' };
+  const reference = parseImageReference(expanded.value);
+  if (!reference.ok) return { ...base, kind: 'invalid', error: `${reference.message}: ${reference.reason}` };
+  // Map a span of the expanded text back to the source when each of its characters was written there.
+  const sourceRange = (span: TextSpan | undefined): Range | undefined => {
+    if (!span) return undefined;
+    const first = expanded.offsets[span.start];
+    const last = expanded.offsets[span.end - 1];
+    if (first === undefined || last === undefined || first < 0 || last < 0 || last - first !== span.end - 1 - span.start) return range;
+    return instruction.args.rangeOf(word.start + first, word.start + last + 1);
+  };
+  return { ...base, reference, tagRange: sourceRange(reference.tag), digestRange: sourceRange(reference.digest) };
+}
