@@ -137,13 +137,14 @@ class Lexer {
     const options = this.options;
     options.rawEscapes = rawEscapes;
     try {
-      const result: string[] = [];
+      // The top level only needs the words; nested `${…}` parts only need the text.
+      const result: string[] | undefined = words ? undefined : [];
       while (this.peek() !== EOF) {
         const from = this.pos;
         const code = this.peek();
         if (stopChar !== EOF && code === stopChar) {
           this.next();
-          return result.join('');
+          return result?.join('') ?? '';
         }
         let special: string | undefined;
         if (code === 0x24) special = this.processDollar(depth);
@@ -151,7 +152,7 @@ class Lexer {
         else if (code === 0x22) special = this.processDoubleQuote(depth);
         else if (code === 0x3c) special = this.processPossibleHeredoc();
         if (special !== undefined) {
-          result.push(special);
+          result?.push(special);
           if (code === 0x24) words?.addString(special, from, this.pos);
           else words?.addRaw(special, from, this.pos);
           continue;
@@ -160,7 +161,7 @@ class Lexer {
         if (char === 0x5c) {
           if (options.rawEscapes) {
             words?.addRaw('\\', from, this.pos);
-            result.push('\\');
+            result?.push('\\');
           }
           // The escape escapes the next character, except at the end of the text.
           char = this.next();
@@ -169,10 +170,10 @@ class Lexer {
         } else {
           words?.addChar(String.fromCodePoint(char), from, this.pos);
         }
-        result.push(String.fromCodePoint(char));
+        result?.push(String.fromCodePoint(char));
       }
       if (stopChar !== EOF) throw new LexError(`unexpected end of statement while looking for matching ${String.fromCodePoint(stopChar)}`);
-      return result.join('');
+      return result?.join('') ?? '';
     } finally {
       options.rawEscapes = saved;
     }
@@ -366,14 +367,15 @@ export interface LineHeredoc extends HeredocWord {
   end: number;
 }
 
-/** BuildKit's `heredocsFromLine`: the heredocs of a logical line, in order. */
-export function heredocsFromLine(text: string, start: number, end: number): LineHeredoc[] {
+/**
+ * BuildKit's `heredocsFromLine`: the heredocs of a logical line, in order. Lazy, so a reader
+ * that stops at an unterminated heredoc does not examine the words after it.
+ */
+export function* heredocsFromLine(text: string, start: number, end: number): Generator<LineHeredoc> {
   const words = lexShellWords(text, start, end, { rawQuotes: true, rawEscapes: true });
-  const heredocs: LineHeredoc[] = [];
   for (const word of words ?? []) {
     if (!word.value.includes('<<')) continue;
     const heredoc = parseHeredocWord(word.value);
-    if (heredoc) heredocs.push({ ...heredoc, start: word.start, end: word.end });
+    if (heredoc) yield { ...heredoc, start: word.start, end: word.end };
   }
-  return heredocs;
 }
