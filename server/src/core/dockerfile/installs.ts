@@ -34,8 +34,9 @@ export function findInstallsInShell(text: string, baseOffset = 0): CommandInstal
   const result: CommandInstalls = { installs: [], requirementFiles: [] };
   for (const command of splitCommands(text, baseOffset)) {
     const found = findInstalls(command);
-    result.installs.push(...found.installs);
-    result.requirementFiles.push(...found.requirementFiles);
+    // Loops, not push(...spread): a huge line must not overflow the call stack.
+    for (const install of found.installs) result.installs.push(install);
+    for (const file of found.requirementFiles) result.requirementFiles.push(file);
   }
   return result;
 }

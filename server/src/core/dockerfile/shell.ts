@@ -42,11 +42,16 @@ export interface ShellCommand {
   prefix: ShellWord[];
 }
 
-/** Original offset of character `index` of `word.value` (`index === value.length` gives the end). */
+/**
+ * Original offset of character `index` of `word.value`; `index === value.length` gives the
+ * offset just after the last character (inside a closing quote), where text would be appended.
+ */
 export function wordOffset(word: ShellWord, index: number): number {
   if (word.inexact) return index <= 0 ? word.start : word.end;
-  if (index >= word.value.length) return word.end;
-  return word.offsets ? (word.offsets[index] as number) : word.start + index;
+  const offsets = word.offsets;
+  if (!offsets) return word.start + Math.max(0, Math.min(index, word.value.length));
+  if (index < offsets.length) return offsets[Math.max(index, 0)] as number;
+  return offsets.length > 0 ? (offsets[offsets.length - 1] as number) + 1 : word.start;
 }
 
 /** Original span of `value.slice(from, to)`; the whole word when the mapping is inexact. */
@@ -96,7 +101,7 @@ const MAX_DEPTH = 6;
 
 /** Splits `text` into simple commands. Offsets are `baseOffset + index in text`. Never throws. */
 export function splitCommands(text: string, baseOffset = 0): ShellCommand[] {
-  return assemble(scan(text, baseOffset), 0);
+  return commandsOf(text, baseOffset, 0);
 }
 
 /** An exec-form element (`RUN ["pip", "install", "x"]`): its value and the span it came from. */
@@ -137,10 +142,14 @@ export function isShellScript(text: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Scanner: text → words, operators and redirections.
 
-type Token =
-  | { kind: 'word'; word: ShellWord }
-  | { kind: 'op'; op: string }
-  | { kind: 'redirect'; op: string };
+/** Receives tokens as they are scanned (no token list: a 1 MB line of `;` stays cheap). */
+interface TokenSink {
+  word(word: ShellWord): void;
+  /** A separator (`;`, `&&`, `|`, newline …), `;;`-style case terminator, `(` or `)`. */
+  op(op: string): void;
+  /** A redirection operator: the next word is its target. */
+  redirect(op: string): void;
+}
 
 const BLANK = new Set([' ', '\t', '\r']);
 /** Characters that end an unquoted word. */
@@ -157,11 +166,22 @@ function isNameChar(char: string | undefined): boolean {
   return char !== undefined && /[A-Za-z0-9_]/.test(char);
 }
 
-function scan(text: string, base: number): Token[] {
-  const tokens: Token[] = [];
+function scan(text: string, base: number, sink: TokenSink): void {
   const length = text.length;
   /** Heredoc delimiters whose bodies start after the next newline. */
   let pending: { delimiter: string; stripTabs: boolean }[] = [];
+  /** The previous token was `<<`/`<<-`: the next word is a heredoc delimiter. */
+  let heredoc: string | undefined;
+  const op = (value: string) => {
+    heredoc = undefined;
+    sink.op(value);
+    return value.length;
+  };
+  const redirect = (value: string) => {
+    heredoc = value === '<<' || value === '<<-' ? value : undefined;
+    sink.redirect(value);
+    return value.length;
+  };
   let index = 0;
   while (index < length) {
     const char = text[index] as string;
@@ -171,8 +191,7 @@ function scan(text: string, base: number): Token[] {
     } else if (char === '\\' && next === '\n') {
       index += 2; // a line continuation between words
     } else if (char === '\n') {
-      tokens.push({ kind: 'op', op: '\n' });
-      index += 1;
+      index += op('\n');
       if (pending.length > 0) {
         index = skipHeredocBodies(text, index, pending);
         pending = [];
@@ -182,49 +201,31 @@ function scan(text: string, base: number): Token[] {
       const newline = text.indexOf('\n', index);
       index = newline < 0 ? length : newline;
     } else if (char === ';') {
-      const op = text.startsWith(';;&', index) ? ';;&' : next === ';' ? ';;' : next === '&' ? ';&' : ';';
-      tokens.push({ kind: 'op', op });
-      index += op.length;
+      index += op(text.startsWith(';;&', index) ? ';;&' : next === ';' ? ';;' : next === '&' ? ';&' : ';');
     } else if (char === '&') {
-      if (next === '&') {
-        tokens.push({ kind: 'op', op: '&&' });
-        index += 2;
-      } else if (next === '>') {
-        const op = text[index + 2] === '>' ? '&>>' : '&>';
-        tokens.push({ kind: 'redirect', op });
-        index += op.length;
-      } else {
-        tokens.push({ kind: 'op', op: '&' });
-        index += 1;
-      }
+      if (next === '>') index += redirect(text[index + 2] === '>' ? '&>>' : '&>');
+      else index += op(next === '&' ? '&&' : '&');
     } else if (char === '|') {
-      const op = next === '|' ? '||' : next === '&' ? '|&' : '|';
-      tokens.push({ kind: 'op', op });
-      index += op.length;
+      index += op(next === '|' ? '||' : next === '&' ? '|&' : '|');
     } else if ((char === '<' || char === '>') && next !== '(') {
-      const op = ['<<<', '<<-', '<<', '<>', '<&', '>>', '>|', '>&'].find((candidate) => text.startsWith(candidate, index)) ?? char;
-      tokens.push({ kind: 'redirect', op });
-      index += op.length;
+      index += redirect(REDIRECTIONS.find((candidate) => text.startsWith(candidate, index)) ?? char);
     } else if (char === '(' && next !== '(') {
-      tokens.push({ kind: 'op', op: '(' });
-      index += 1;
+      index += op('(');
     } else if (char === ')') {
-      tokens.push({ kind: 'op', op: ')' });
-      index += 1;
+      index += op(')');
     } else {
       const { word, end } = scanWord(text, index, base);
       index = Math.max(end, index + 1);
       // `2>file`, `{fd}>file`: the digits name a file descriptor, not an argument.
       if ((text[index] === '<' || text[index] === '>') && /^(?:\d+|\{[A-Za-z_][A-Za-z0-9_]*\})$/.test(word.raw)) continue;
-      const previous = tokens[tokens.length - 1];
-      if (previous?.kind === 'redirect' && (previous.op === '<<' || previous.op === '<<-')) {
-        pending.push({ delimiter: word.value, stripTabs: previous.op === '<<-' });
-      }
-      tokens.push({ kind: 'word', word });
+      if (heredoc) pending.push({ delimiter: word.value, stripTabs: heredoc === '<<-' });
+      heredoc = undefined;
+      sink.word(word);
     }
   }
-  return tokens;
 }
+
+const REDIRECTIONS = ['<<<', '<<-', '<<', '<>', '<&', '>>', '>|', '>&'];
 
 /** Skips here-document bodies (`cat <<EOF … EOF` inside a script): they are data, not commands. */
 function skipHeredocBodies(text: string, from: number, pending: { delimiter: string; stripTabs: boolean }[]): number {
@@ -463,71 +464,88 @@ const CASE_ENDS = new Set([';;', ';&', ';;&']);
 
 type CaseState = 'subject' | 'in' | 'pattern' | 'body';
 
-function assemble(tokens: Token[], depth: number): ShellCommand[] {
-  const commands: ShellCommand[] = [];
-  let current: ShellWord[] = [];
-  let redirectTarget = false;
+/** Collects simple commands from the token stream, following keywords, `case` and redirections. */
+class Assembler implements TokenSink {
+  readonly commands: ShellCommand[] = [];
+  private current: ShellWord[] = [];
+  private redirectTarget = false;
   /** `for NAME in …` / `select …` up to the next separator, and the name after `function`. */
-  let skipping: 'header' | 'name' | undefined;
-  const cases: CaseState[] = [];
-  const finish = () => {
-    if (current.length > 0) commands.push(...buildCommand(current, depth));
-    current = [];
-  };
-  for (const token of tokens) {
-    const caseState = cases[cases.length - 1];
-    if (token.kind === 'redirect') {
-      redirectTarget = true;
-      continue;
+  private skipping: 'header' | 'name' | undefined;
+  private readonly cases: CaseState[] = [];
+
+  constructor(private readonly depth: number) {}
+
+  private get caseState(): CaseState | undefined {
+    return this.cases[this.cases.length - 1];
+  }
+
+  private set caseState(state: CaseState) {
+    this.cases[this.cases.length - 1] = state;
+  }
+
+  finish(): void {
+    if (this.current.length > 0) for (const command of buildCommand(this.current, this.depth)) this.commands.push(command);
+    this.current = [];
+  }
+
+  redirect(): void {
+    this.redirectTarget = true;
+  }
+
+  word(word: ShellWord): void {
+    if (this.redirectTarget) {
+      this.redirectTarget = false;
+      return;
     }
-    if (token.kind === 'word') {
-      const { word } = token;
-      if (redirectTarget) {
-        redirectTarget = false;
-        continue;
-      }
-      const keyword = word.quoted ? undefined : word.value;
-      if (caseState === 'subject') { cases[cases.length - 1] = 'in'; continue; }
-      if (caseState === 'in') { if (keyword === 'in') cases[cases.length - 1] = 'pattern'; continue; }
-      if (caseState === 'pattern') {
-        if (keyword === 'esac') cases.pop();
-        continue;
-      }
-      if (skipping === 'name') { skipping = undefined; continue; }
-      if (skipping === 'header') {
-        if (keyword === 'do') skipping = undefined;
-        continue;
-      }
-      if (current.length === 0 && keyword !== undefined) {
-        if (keyword === 'esac' && caseState === 'body') { cases.pop(); continue; }
-        if (LEADING_KEYWORDS.has(keyword)) continue;
-        if (keyword === 'for' || keyword === 'select') { skipping = 'header'; continue; }
-        if (keyword === 'function') { skipping = 'name'; continue; }
-        if (keyword === 'case') { cases.push('subject'); continue; }
-      }
-      current.push(word);
-      continue;
+    const keyword = word.quoted ? undefined : word.value;
+    const caseState = this.caseState;
+    if (caseState === 'subject') { this.caseState = 'in'; return; }
+    if (caseState === 'in') { if (keyword === 'in') this.caseState = 'pattern'; return; }
+    if (caseState === 'pattern') {
+      if (keyword === 'esac') this.cases.pop();
+      return;
     }
-    const { op } = token;
-    redirectTarget = false;
+    if (this.skipping === 'name') { this.skipping = undefined; return; }
+    if (this.skipping === 'header') {
+      if (keyword === 'do') this.skipping = undefined;
+      return;
+    }
+    if (this.current.length === 0 && keyword !== undefined) {
+      if (keyword === 'esac' && caseState === 'body') { this.cases.pop(); return; }
+      if (LEADING_KEYWORDS.has(keyword)) return;
+      if (keyword === 'for' || keyword === 'select') { this.skipping = 'header'; return; }
+      if (keyword === 'function') { this.skipping = 'name'; return; }
+      if (keyword === 'case') { this.cases.push('subject'); return; }
+    }
+    this.current.push(word);
+  }
+
+  op(op: string): void {
+    this.redirectTarget = false;
+    const caseState = this.caseState;
     if (CASE_ENDS.has(op)) {
-      finish();
-      if (caseState === 'body') cases[cases.length - 1] = 'pattern';
+      this.finish();
+      if (caseState === 'body') this.caseState = 'pattern';
     } else if (op === '(') {
-      if (caseState === 'pattern') continue;
+      if (caseState === 'pattern') return;
       // `name() { …; }` defines a function: the name is no command.
-      current = [];
+      this.current = [];
     } else if (op === ')') {
-      if (caseState === 'pattern') { cases[cases.length - 1] = 'body'; continue; }
-      finish();
+      if (caseState === 'pattern') { this.caseState = 'body'; return; }
+      this.finish();
     } else if (SEPARATORS.has(op)) {
-      if (caseState === 'pattern' || caseState === 'subject' || caseState === 'in') continue;
-      finish();
-      if (skipping === 'header') skipping = undefined;
+      if (caseState === 'pattern' || caseState === 'subject' || caseState === 'in') return;
+      this.finish();
+      if (this.skipping === 'header') this.skipping = undefined;
     }
   }
-  finish();
-  return commands;
+}
+
+function commandsOf(text: string, base: number, depth: number): ShellCommand[] {
+  const assembler = new Assembler(depth);
+  scan(text, base, assembler);
+  assembler.finish();
+  return assembler.commands;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -662,7 +680,7 @@ function suScript(words: ShellWord[]): ShellWord | undefined {
 
 /** The commands of a script held in one word, with offsets mapped back through that word. */
 function splitScript(script: ShellWord, depth: number): ShellCommand[] {
-  const inner = assemble(scan(script.value, 0), depth);
+  const inner = commandsOf(script.value, 0, depth);
   const map = (word: ShellWord) => mapWord(word, script);
   return inner.map((command) => ({ words: command.words.map(map), prefix: command.prefix.map(map) }));
 }

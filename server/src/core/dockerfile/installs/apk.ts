@@ -7,7 +7,10 @@
 import { clip } from '../../text';
 import { basename, touchesVariable, type ShellWord } from '../shell';
 import { maskedVersion } from './apt';
-import { install, NO_INSTALLS, parseArgs, subcommand, type CommandInstalls, type OptionTable, type PackageInstall } from './common';
+import {
+  install, NO_INSTALLS, parseArgs, subcommand, wholeWord,
+  type CommandInstalls, type InstallBase, type InstallSpans, type OptionTable, type PackageInstall,
+} from './common';
 
 /** apk-tools global and `add` options that take a value. */
 const APK: OptionTable = {
@@ -30,7 +33,7 @@ export function apkInstalls(words: readonly ShellWord[]): CommandInstalls | unde
   // The value of `--virtual/-t` names a virtual package (`.build-deps`): parseArgs consumes it.
   for (const arg of parseArgs(words, command.next, APK)) {
     if (arg.kind !== 'positional') continue;
-    const found = apkPackage(arg.word, tool);
+    const found = apkPackage(arg.word, { manager: 'apk', tool, word: arg.word });
     if (found) installs.push(found);
   }
   return { installs, requirementFiles: [] };
@@ -38,24 +41,24 @@ export function apkInstalls(words: readonly ShellWord[]): CommandInstalls | unde
 
 const OPERATORS = ['>=', '<=', '>~', '<~', '~=', '=~', '=', '~', '<', '>'];
 
-function apkPackage(word: ShellWord, tool: string): PackageInstall | undefined {
+function apkPackage(word: ShellWord, base: InstallBase): PackageInstall | undefined {
   const value = word.value;
   const end = value.length;
   // `!name` forbids a package; it installs nothing.
   if (value === '' || value.startsWith('!')) return undefined;
-  const base = { manager: 'apk' as const, tool, word };
-  if (/^(?:\/|\.\.?\/|~\/)/.test(value) || /\.apk$/i.test(value)) {
-    return install({ ...base, kind: 'path', name: '', pinned: true, nameFrom: 0, nameTo: end, specifierFrom: end, specifierTo: end });
-  }
+  if (LOCAL_FILE.test(value) || APK_FILE.test(value)) return install(base, 'path', '', true, wholeWord(word));
   const cut = value.search(/[=<>~]/);
   const nameEnd = cut < 0 ? end : cut;
   if (touchesVariable(word, 0, nameEnd)) return undefined;
-  const named = { ...base, kind: 'named' as const, name: value.slice(0, nameEnd), nameFrom: 0, nameTo: nameEnd, specifierFrom: nameEnd, specifierTo: end };
-  if (cut < 0) return install({ ...named, pinned: false, reason: 'no version' });
+  const name = value.slice(0, nameEnd);
+  const spans: InstallSpans = { nameFrom: 0, nameTo: nameEnd, specifierFrom: nameEnd, specifierTo: end };
+  if (cut < 0) return install(base, 'named', name, false, spans, 'no version');
   const operator = OPERATORS.find((candidate) => value.startsWith(candidate, cut)) as string;
   const versionFrom = cut + operator.length;
   const version = value.slice(versionFrom);
-  const found = install({ ...named, pinned: false, versionFrom, versionTo: end });
+  spans.versionFrom = versionFrom;
+  spans.versionTo = end;
+  const found = install(base, 'named', name, false, spans);
   if (touchesVariable(word, versionFrom, end)) found.versionUsesVariable = true;
   if (version === '') found.reason = 'no version';
   else if (operator.includes('~')) found.reason = `fuzzy ${clip(value.slice(cut))}`;
@@ -67,3 +70,6 @@ function apkPackage(word: ShellWord, tool: string): PackageInstall | undefined {
   }
   return found;
 }
+
+const LOCAL_FILE = /^(?:\/|\.\.?\/|~\/)/;
+const APK_FILE = /\.apk$/i;

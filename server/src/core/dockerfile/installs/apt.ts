@@ -4,7 +4,10 @@
  */
 import { clip } from '../../text';
 import { basename, touchesVariable, type ShellWord } from '../shell';
-import { install, NO_INSTALLS, parseArgs, subcommand, type CommandInstalls, type OptionTable, type PackageInstall } from './common';
+import {
+  install, NO_INSTALLS, parseArgs, subcommand, wholeWord,
+  type CommandInstalls, type InstallBase, type InstallSpans, type OptionTable, type PackageInstall,
+} from './common';
 
 /** apt's options that take a value (apt-pkg `CommandLine`: no abbreviations). */
 const APT: OptionTable = {
@@ -26,7 +29,7 @@ export function aptInstalls(words: readonly ShellWord[]): CommandInstalls | unde
   const installs: PackageInstall[] = [];
   for (const arg of parseArgs(words, command.next, APT)) {
     if (arg.kind !== 'positional') continue;
-    const found = aptPackage(arg.word, tool);
+    const found = aptPackage(arg.word, { manager: 'apt', tool, word: arg.word });
     if (found) installs.push(found);
   }
   return { installs, requirementFiles: [] };
@@ -35,41 +38,41 @@ export function aptInstalls(words: readonly ShellWord[]): CommandInstalls | unde
 /** Characters of a Debian package name (policy §5.6.1) and an architecture qualifier. */
 const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9+.\-_]*(?::[A-Za-z0-9-]+)?$/;
 
-function aptPackage(word: ShellWord, tool: string): PackageInstall | undefined {
+function aptPackage(word: ShellWord, base: InstallBase): PackageInstall | undefined {
   const value = word.value;
   if (value === '') return undefined;
-  const base = { manager: 'apt' as const, tool, word };
   const end = value.length;
   // A local .deb (`./x.deb`, `/tmp/*.deb`): apt wants a path-looking argument for those.
-  if (/^(?:\/|\.\.?\/|~\/)/.test(value) || /\.deb$/i.test(value)) {
-    return install({ ...base, kind: 'path', name: '', pinned: true, nameFrom: 0, nameTo: end, specifierFrom: end, specifierTo: end });
-  }
-  const equals = value.indexOf('=');
+  if (LOCAL_FILE.test(value) || DEB.test(value)) return install(base, 'path', '', true, wholeWord(word));
+  let cut = value.indexOf('=');
   const slash = value.indexOf('/');
-  const cut = [equals, slash].filter((at) => at >= 0).reduce((first, at) => Math.min(first, at), end);
+  if (cut < 0 || (slash >= 0 && slash < cut)) cut = slash;
+  if (cut < 0) cut = end;
   if (touchesVariable(word, 0, cut)) return undefined;
   const name = value.slice(0, cut);
   // `pkg-` asks apt to remove pkg.
   if (cut === end && name.endsWith('-')) return undefined;
-  const named = { ...base, kind: 'named' as const, name, nameFrom: 0, nameTo: cut, specifierFrom: cut, specifierTo: end };
-  if (!PACKAGE_NAME.test(name)) {
-    // apt-get still treats regex/glob characters (and apt 2 `?patterns`) as a pattern over all packages.
-    return install({ ...named, pinned: false, reason: 'pattern' });
-  }
-  if (cut === end) return install({ ...named, pinned: false, reason: 'no version' });
-  if (cut === slash) return install({ ...named, pinned: false, reason: `release ${clip(value.slice(cut + 1))} (not a version)` });
+  const spans: InstallSpans = { nameFrom: 0, nameTo: cut, specifierFrom: cut, specifierTo: end };
+  // apt-get still treats regex/glob characters (and apt 2 `?patterns`) as a pattern over all packages.
+  if (!PACKAGE_NAME.test(name)) return install(base, 'named', name, false, spans, 'pattern');
+  if (cut === end) return install(base, 'named', name, false, spans, 'no version');
+  if (cut === slash) return install(base, 'named', name, false, spans, `release ${clip(value.slice(cut + 1))} (not a version)`);
   const version = value.slice(cut + 1);
-  const usesVariable = touchesVariable(word, cut + 1, end);
-  const found = install({ ...named, pinned: false, versionFrom: cut + 1, versionTo: end });
+  spans.versionFrom = cut + 1;
+  spans.versionTo = end;
+  const found = install(base, 'named', name, false, spans);
   if (version === '') found.reason = 'no version';
   else if (/[*?[]/.test(maskedVersion(word, cut + 1))) found.reason = `wildcard =${clip(version)}`;
   else {
     found.pinned = true;
     found.version = version;
   }
-  if (usesVariable) found.versionUsesVariable = true;
+  if (touchesVariable(word, cut + 1, end)) found.versionUsesVariable = true;
   return found;
 }
+
+const LOCAL_FILE = /^(?:\/|\.\.?\/|~\/)/;
+const DEB = /\.deb$/i;
 
 /** The version part with expansions blanked, so `${V}*` still shows its glob and `${V:-x}` none. */
 export function maskedVersion(word: ShellWord, from: number): string {

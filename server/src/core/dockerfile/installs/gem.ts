@@ -4,7 +4,10 @@
  */
 import { clip } from '../../text';
 import { basename, touchesVariable, type ShellWord } from '../shell';
-import { install, NO_INSTALLS, parseArgs, subcommand, type CommandInstalls, type OptionTable, type PackageInstall } from './common';
+import {
+  install, NO_INSTALLS, parseArgs, subcommand, wholeWord,
+  type CommandInstalls, type InstallBase, type OptionTable, type PackageInstall,
+} from './common';
 
 /** `gem install` options that take a value; after `--` come build arguments, not gems. */
 const GEM: OptionTable = {
@@ -32,32 +35,31 @@ export function gemInstalls(words: readonly ShellWord[]): CommandInstalls | unde
   const installs: PackageInstall[] = [];
   for (const arg of args) {
     if (arg.kind !== 'positional') continue;
-    const found = gemPackage(arg.word, tool, versionWord);
+    const found = gemPackage(arg.word, { manager: 'gem', tool, word: arg.word }, versionWord);
     if (found) installs.push(found);
   }
   return { installs, requirementFiles: [] };
 }
 
-function gemPackage(word: ShellWord, tool: string, versionWord: ShellWord | undefined): PackageInstall | undefined {
+function gemPackage(word: ShellWord, base: InstallBase, versionWord: ShellWord | undefined): PackageInstall | undefined {
   const value = word.value;
   const end = value.length;
   if (value === '') return undefined;
-  const base = { manager: 'gem' as const, tool, word };
-  if (/\.gem$/i.test(value) || /^(?:\/|\.\.?\/|~\/)/.test(value)) {
-    return install({ ...base, kind: 'path', name: '', pinned: true, nameFrom: 0, nameTo: end, specifierFrom: end, specifierTo: end });
-  }
+  if (/\.gem$/i.test(value) || /^(?:\/|\.\.?\/|~\/)/.test(value)) return install(base, 'path', '', true, wholeWord(word));
   const colon = value.indexOf(':');
   const nameEnd = colon < 0 ? end : colon;
   if (touchesVariable(word, 0, nameEnd)) return undefined;
-  const named = { ...base, kind: 'named' as const, name: value.slice(0, nameEnd), nameFrom: 0, nameTo: nameEnd };
+  const name = value.slice(0, nameEnd);
   if (colon >= 0) {
-    return judge(install({ ...named, pinned: false, specifierFrom: colon, specifierTo: end, versionFrom: colon + 1, versionTo: end }), value.slice(colon + 1), touchesVariable(word, colon + 1, end));
+    const spans = { nameFrom: 0, nameTo: nameEnd, specifierFrom: colon, specifierTo: end, versionFrom: colon + 1, versionTo: end };
+    return judge(install(base, 'named', name, false, spans), value.slice(colon + 1), touchesVariable(word, colon + 1, end));
   }
   if (versionWord) {
     const length = versionWord.value.length;
-    return judge(install({ ...named, pinned: false, versionWord, specifierFrom: 0, specifierTo: length, versionFrom: 0, versionTo: length }), versionWord.value, versionWord.hasVariable);
+    const spans = { nameFrom: 0, nameTo: nameEnd, versionWord, specifierFrom: 0, specifierTo: length, versionFrom: 0, versionTo: length };
+    return judge(install(base, 'named', name, false, spans), versionWord.value, versionWord.hasVariable);
   }
-  return install({ ...named, pinned: false, reason: 'no version', specifierFrom: end, specifierTo: end });
+  return install(base, 'named', name, false, wholeWord(word), 'no version');
 }
 
 function judge(found: PackageInstall, requirement: string, usesVariable: boolean): PackageInstall {

@@ -6,7 +6,10 @@
  */
 import { clip } from '../../text';
 import { basename, touchesVariable, type ShellWord } from '../shell';
-import { install, NO_INSTALLS, parseArgs, type Arg, type CommandInstalls, type OptionTable, type PackageInstall } from './common';
+import {
+  install, NO_INSTALLS, parseArgs, wholeWord,
+  type Arg, type CommandInstalls, type InstallBase, type InstallSpans, type OptionTable, type PackageInstall,
+} from './common';
 
 /** npm's options that take a value (the rest are booleans). */
 const NPM: OptionTable = {
@@ -62,7 +65,7 @@ export function npmInstalls(words: readonly ShellWord[]): CommandInstalls | unde
   // A bare `npm install` installs what the lockfile says: nothing to report.
   const installs: PackageInstall[] = [];
   for (const { word } of specs) {
-    const found = npmPackage(word, tool, global);
+    const found = npmPackage(word, { manager: 'npm', tool, word, global });
     if (found) installs.push(found);
   }
   return { installs, requirementFiles: [] };
@@ -78,65 +81,57 @@ const EXACT_SEMVER = /^\s*[=v]?\s*\d+\.\d+\.\d+(?:-?[0-9A-Za-z-]+(?:\.[0-9A-Za-z
 /** What `semver.validRange` accepts starts like this (`^1`, `~1.2`, `>=1`, `1.x`, `*`, `1`, `1.2`, `1 - 2`). */
 const RANGE_START = /^\s*(?:[\^~<>=]|\*|[xX](?:$|\.)|v?\d)/;
 
-function npmPackage(word: ShellWord, tool: string, global: boolean): PackageInstall | undefined {
+function npmPackage(word: ShellWord, base: InstallBase): PackageInstall | undefined {
   const value = word.value;
   if (value === '') return undefined;
   const end = value.length;
-  const base = { manager: 'npm' as const, tool, word, global };
-  const whole = { nameFrom: 0, nameTo: end, specifierFrom: end, specifierTo: end };
   const nameEndsAt = value.startsWith('@') ? value.indexOf('@', 1) : value.indexOf('@');
   const namePart = nameEndsAt > 0 ? value.slice(0, nameEndsAt) : value;
   if (IS_URL.test(value) || IS_GIT_SCP.test(value) || (!namePart.startsWith('@') && (namePart.includes('/') || IS_FILENAME.test(namePart)))) {
-    if (word.hasVariable && touchesVariable(word, 0, namePart.length)) return undefined;
-    return locationInstall(value, base, whole);
+    if (touchesVariable(word, 0, namePart.length)) return undefined;
+    return locationInstall(value, base, wholeWord(word));
   }
   if (touchesVariable(word, 0, namePart.length)) return undefined;
   const spec = nameEndsAt > 0 ? value.slice(nameEndsAt + 1) : '';
-  const named = { ...base, kind: 'named' as const, name: namePart, nameFrom: 0, nameTo: namePart.length, specifierFrom: namePart.length, specifierTo: end };
-  if (spec === '') return install({ ...named, pinned: false, reason: 'no version' });
+  const spans: InstallSpans = { nameFrom: 0, nameTo: namePart.length, specifierFrom: namePart.length, specifierTo: end };
+  if (spec === '') return install(base, 'named', namePart, false, spans, 'no version');
   let versionFrom = nameEndsAt + 1;
   let version = spec;
   if (spec.startsWith('npm:')) {
     // `alias@npm:real-name@1.2.3`: the version is the real package's.
     const inner = spec.slice(4);
     const at = inner.startsWith('@') ? inner.indexOf('@', 1) : inner.indexOf('@');
-    if (at <= 0) return install({ ...named, pinned: false, reason: 'no version' });
+    if (at <= 0) return install(base, 'named', namePart, false, spans, 'no version');
     versionFrom += 4 + at + 1;
     version = inner.slice(at + 1);
   } else if (IS_FILESPEC.test(spec) || /^file:/i.test(spec) || IS_URL.test(spec) || spec.includes('/') || IS_FILENAME.test(spec)) {
-    return locationInstall(spec, base, { ...whole, nameTo: namePart.length });
+    return locationInstall(spec, base, { nameFrom: 0, nameTo: namePart.length, specifierFrom: end, specifierTo: end });
   }
-  if (touchesVariable(word, versionFrom, end)) {
-    const found = install({ ...named, pinned: true, versionFrom, versionTo: end });
-    found.version = version;
-    found.versionUsesVariable = true;
-    return found;
-  }
-  if (EXACT_SEMVER.test(version)) {
-    const found = install({ ...named, pinned: true, versionFrom, versionTo: end });
-    found.version = version.trim();
+  const usesVariable = touchesVariable(word, versionFrom, end);
+  if (usesVariable || EXACT_SEMVER.test(version)) {
+    spans.versionFrom = versionFrom;
+    spans.versionTo = end;
+    const found = install(base, 'named', namePart, true, spans);
+    found.version = usesVariable ? version : version.trim();
+    if (usesVariable) found.versionUsesVariable = true;
     return found;
   }
   const range = RANGE_START.test(version) || version.includes('||');
-  return install({ ...named, pinned: false, reason: `${range ? 'range' : 'tag'} ${clip(version)}` });
+  return install(base, 'named', namePart, false, spans, `${range ? 'range' : 'tag'} ${clip(version)}`);
 }
 
 /** A git, URL, tarball or folder spec. */
-function locationInstall(
-  spec: string,
-  base: { manager: 'npm'; tool: string; word: ShellWord; global: boolean },
-  spans: { nameFrom: number; nameTo: number; specifierFrom: number; specifierTo: number },
-): PackageInstall {
+function locationInstall(spec: string, base: InstallBase, spans: InstallSpans): PackageInstall {
   if (IS_FILESPEC.test(spec) || /^file:/i.test(spec) || (IS_FILENAME.test(spec) && !IS_URL.test(spec))) {
-    return install({ ...base, kind: 'path', name: '', pinned: true, ...spans });
+    return install(base, 'path', '', true, spans);
   }
   const hash = spec.indexOf('#');
   const committish = hash >= 0 ? spec.slice(hash + 1) : '';
+  // Hosted shorthands (`user/repo`, `github:user/repo`) and git URLs; other URLs are tarballs.
   const git = /^(?:git[+:]|github:|gitlab:|bitbucket:|gist:)/i.test(spec) || IS_GIT_SCP.test(spec) || !IS_URL.test(spec);
-  if (!git) return install({ ...base, kind: 'url', name: '', pinned: false, reason: 'tarball URL', ...spans });
+  if (!git) return install(base, 'url', '', false, spans, 'tarball URL');
   const pinned = /^[0-9a-f]{40}$/i.test(committish);
-  const found = install({ ...base, kind: 'url', name: '', pinned, ...spans });
+  const found = install(base, 'url', '', pinned, spans, pinned ? undefined : committish ? `branch or tag ${clip(committish)}` : 'no revision');
   if (pinned) found.version = committish;
-  else found.reason = committish ? `branch or tag ${clip(committish)}` : 'no revision';
   return found;
 }

@@ -12,8 +12,8 @@ import { clip } from '../../text';
 import type { Range } from '../../types';
 import { basename, touchesVariable, type ShellWord } from '../shell';
 import {
-  install, maskVariables, NO_INSTALLS, parseArgs, subcommand,
-  type CommandInstalls, type OptionTable, type PackageInstall, type RequirementFileRef,
+  install, maskVariables, NO_INSTALLS, parseArgs, subcommand, wholeWord,
+  type CommandInstalls, type InstallBase, type InstallSpans, type OptionTable, type PackageInstall, type RequirementFileRef,
 } from './common';
 
 /** pip 23.2's `pip install` options plus later additions, general options included (pip `cli/cmdoptions.py`). */
@@ -156,93 +156,94 @@ function pipPackage(word: ShellWord, editable: boolean, tool: string): PackageIn
   if (word.value === '') return undefined;
   const masked = maskVariables(word, placeholder);
   const parsed = editable ? parseEditable(masked) : parseRequirementLine(masked);
-  const base = { manager: 'pip' as const, tool, word, ...(editable ? { editable: true } : {}) };
-  const whole = { nameFrom: 0, nameTo: word.value.length, specifierFrom: word.value.length, specifierTo: word.value.length };
+  const base: InstallBase = { manager: 'pip', tool, word };
+  if (editable) base.editable = true;
   if (!parsed.ok) {
     if (word.hasVariable) return undefined;
     // pip 23.2 wants `#egg=` on an editable VCS URL; the URL is still what gets installed.
-    if (editable && isVcsUrl(word.value)) return urlInstall(word, base, whole, undefined);
+    if (editable && isVcsUrl(word.value)) return urlInstall(word, base, wholeWord(word), undefined);
     // A glob the shell expands to files (`./dist/*.whl`).
-    if (/[*?[]/.test(word.value) && (looksLikePath(word.value) || isArchiveName(word.value))) {
-      return install({ ...base, kind: 'path', name: '', pinned: true, ...whole });
-    }
-    return install({ ...base, kind: 'invalid', name: '', pinned: false, reason: parsed.error.message, ...whole });
+    if (/[*?[]/.test(word.value) && (looksLikePath(word.value) || isArchiveName(word.value))) return install(base, 'path', '', true, wholeWord(word));
+    return install(base, 'invalid', '', false, wholeWord(word), parsed.error.message);
   }
   const requirement = parsed.value;
-  if (requirement.name && touchesVariable(word, requirement.name.start, requirement.name.end)) return undefined;
+  base.requirement = requirement;
+  const name = requirement.name;
+  if (name && touchesVariable(word, name.start, name.end)) return undefined;
+  const spans = wholeWord(word);
   if (requirement.form === 'path') {
-    const name = requirement.name;
-    return install({
-      ...base, kind: 'path', requirement, name: requirement.normalizedName ?? '', pinned: true, ...whole,
-      ...(name ? { nameFrom: name.start, nameTo: name.end } : {}),
-      ...(requirement.wheelVersion ? { version: requirement.wheelVersion } : {}),
-    });
+    if (name) {
+      spans.nameFrom = name.start;
+      spans.nameTo = name.end;
+    }
+    const found = install(base, 'path', requirement.normalizedName ?? '', true, spans);
+    if (requirement.wheelVersion) found.version = requirement.wheelVersion;
+    return found;
   }
-  if (requirement.form === 'url' || requirement.url) {
-    const span = requirement.url ? { nameFrom: requirement.url.start, nameTo: requirement.url.end } : whole;
-    return urlInstall(word, { ...base, requirement }, { ...whole, ...span, ...(requirement.name ? { nameFrom: requirement.name.start, nameTo: requirement.name.end } : {}) }, requirement);
+  if (requirement.form === 'url' || requirement.url || !name) {
+    const at = name ?? requirement.url;
+    if (at) {
+      spans.nameFrom = at.start;
+      spans.nameTo = at.end;
+    }
+    return urlInstall(word, base, spans, requirement);
   }
 
-  const name = requirement.name as NonNullable<PipRequirement['name']>;
   const clauses = requirement.specifiers.map((clause) => ({
-    ...clause,
+    operator: clause.operator,
     version: word.value.slice(clause.versionStart, clause.versionStart + clause.version.length),
+    versionStart: clause.versionStart,
     usesVariable: touchesVariable(word, clause.versionStart, clause.versionStart + clause.version.length),
+    // `isExactPin` reads operators and versions only.
+    range: NO_RANGE,
+    versionRange: NO_RANGE,
   }));
-  // `isExactPin` reads operators and versions only; the ranges are unused here.
-  const pinned = isExactPin(clauses.map((clause) => ({ operator: clause.operator, version: clause.version, usesVariable: clause.usesVariable, range: NO_RANGE, versionRange: NO_RANGE })));
+  const pinned = isExactPin(clauses);
   const lastExtra = requirement.extras[requirement.extras.length - 1];
   // Without a specifier, one would go right after the name and its extras.
   const insertAt = Math.max(name.end, lastExtra ? word.value.indexOf(']', lastExtra.end) + 1 : 0);
   const specifier = requirement.specifierSpan ?? { start: insertAt, end: insertAt };
-  const written = word.value.slice(specifier.start, specifier.end);
   const single = clauses.length === 1 ? clauses[0] : undefined;
-  const result = install({
-    ...base, kind: 'named', requirement, name: requirement.normalizedName ?? normalizeName(name.text), pinned,
-    nameFrom: name.start, nameTo: name.end, specifierFrom: specifier.start, specifierTo: specifier.end,
-    ...(single ? { versionFrom: single.versionStart, versionTo: single.versionStart + single.version.length } : {}),
-  });
-  if (pinned && single) result.version = single.version;
-  if (clauses.some((clause) => clause.usesVariable)) result.versionUsesVariable = true;
-  if (!pinned) {
-    const wildcard = single?.operator === '==' && single.version.endsWith('.*');
-    result.reason = clauses.length === 0 ? 'no version' : `${wildcard ? 'wildcard' : 'range'} ${clip(written.replace(/\s+/g, ''))}`;
+  const named: InstallSpans = { nameFrom: name.start, nameTo: name.end, specifierFrom: specifier.start, specifierTo: specifier.end };
+  if (single) {
+    named.versionFrom = single.versionStart;
+    named.versionTo = single.versionStart + single.version.length;
   }
-  return result;
+  let reason: string | undefined;
+  if (!pinned) {
+    const written = word.value.slice(specifier.start, specifier.end).replace(/\s+/g, '');
+    const wildcard = single?.operator === '==' && single.version.endsWith('.*');
+    reason = clauses.length === 0 ? 'no version' : `${wildcard ? 'wildcard' : 'range'} ${clip(written)}`;
+  }
+  const found = install(base, 'named', requirement.normalizedName ?? normalizeName(name.text), pinned, named, reason);
+  if (pinned && single) found.version = single.version;
+  if (clauses.some((clause) => clause.usesVariable)) found.versionUsesVariable = true;
+  return found;
 }
 
 /** A VCS or archive URL: pinned when it names a full commit, or carries a checksum fragment. */
-function urlInstall(
-  word: ShellWord,
-  base: { manager: 'pip'; tool: string; word: ShellWord; editable?: boolean; requirement?: PipRequirement },
-  spans: { nameFrom: number; nameTo: number; specifierFrom: number; specifierTo: number },
-  requirement: PipRequirement | undefined,
-): PackageInstall {
+function urlInstall(word: ShellWord, base: InstallBase, spans: InstallSpans, requirement: PipRequirement | undefined): PackageInstall {
   const url = requirement?.url ? word.value.slice(requirement.url.start, requirement.url.end) : word.value;
   const urlStart = requirement?.url?.start ?? 0;
   const name = requirement?.normalizedName ?? '';
-  if (urlScheme(url) === 'file') return install({ ...base, kind: 'path', name, pinned: true, ...spans });
+  if (urlScheme(url) === 'file') return install(base, 'path', name, true, spans);
   const vcs = vcsOf(url);
-  let pinned: boolean;
-  let reason: string | undefined;
-  if (vcs) {
-    const revision = vcsRevision(url);
-    const versionUsesVariable = revision !== undefined && touchesVariable(word, urlStart + revision.start, urlStart + revision.start + revision.text.length);
-    pinned = versionUsesVariable || (revision !== undefined && isImmutableRevision(vcs, revision.text));
-    if (!pinned) reason = revision ? `branch or tag ${clip(revision.text)}` : 'no revision';
-    if (revision) {
-      const found = install({ ...base, kind: 'url', name, pinned, ...spans, versionFrom: urlStart + revision.start, versionTo: urlStart + revision.start + revision.text.length });
-      if (pinned) found.version = revision.text;
-      if (reason) found.reason = reason;
-      if (versionUsesVariable) found.versionUsesVariable = true;
-      return found;
-    }
-  } else {
-    pinned = hasHashFragment(url);
-    if (!pinned) reason = 'no checksum';
+  if (!vcs) {
+    const pinned = hasHashFragment(url);
+    const found = install(base, 'url', name, pinned, spans, pinned ? undefined : 'no checksum');
+    if (requirement?.wheelVersion) found.version = requirement.wheelVersion;
+    return found;
   }
-  const found = install({ ...base, kind: 'url', name, pinned, ...spans });
-  if (reason) found.reason = reason;
-  if (requirement?.wheelVersion) found.version = requirement.wheelVersion;
+  const revision = vcsRevision(url);
+  if (!revision) return install(base, 'url', name, false, spans, 'no revision');
+  const from = urlStart + revision.start;
+  const to = from + revision.text.length;
+  const usesVariable = touchesVariable(word, from, to);
+  const pinned = usesVariable || isImmutableRevision(vcs, revision.text);
+  spans.versionFrom = from;
+  spans.versionTo = to;
+  const found = install(base, 'url', name, pinned, spans, pinned ? undefined : `branch or tag ${clip(revision.text)}`);
+  if (pinned) found.version = word.value.slice(from, to);
+  if (usesVariable) found.versionUsesVariable = true;
   return found;
 }
