@@ -29,9 +29,10 @@ export interface RequirementsOptions {
 export async function requirementsFindings(request: AnalyzeRequest, options: RequirementsOptions = {}): Promise<Finding[]> {
   const document = parseRequirementsFile(request.text);
   const context = await requirementsContext(request, document);
-  if (options.ignorePipToolsException) context.isPipToolsInput = false;
-  let raw = REQUIREMENTS_RULES.flatMap((rule) => rule.check(context));
-  if (options.withInstallers !== false) raw = withInstallers(raw, await installersOf(request.path, request.host));
+  const installers = options.withInstallers === false ? [] : await installersOf(request.path, request.host);
+  // A pip-tools input that a Dockerfile installs is no longer just an input: it must pin.
+  if (options.ignorePipToolsException || installers.length > 0) context.isPipToolsInput = false;
+  const raw = withInstallers(REQUIREMENTS_RULES.flatMap((rule) => rule.check(context)), installers);
   const directives = directivesFromComments(document.comments);
   return applySettings(raw, request.settings, ({ rule, logical }) => isSuppressed(directives, rule, logical.firstLine, logical.lastLine));
 }
@@ -39,7 +40,7 @@ export async function requirementsFindings(request: AnalyzeRequest, options: Req
 /** Unpinned and loose findings say which Dockerfile installs the file into an image (SPEC §3, both directions). */
 function withInstallers(raw: RawFinding[], installers: Installer[]): RawFinding[] {
   if (installers.length === 0) return raw;
-  const where = installers.map((installer) => `${baseName(installer.path)} line ${installer.range.start.line + 1}`).join(', ');
+  const where = installers.map((installer) => `${baseName(installer.path)} line ${installer.range.start.line + 1}${installer.through ? ` (through ${baseName(installer.through)})` : ''}`).join(', ');
   return raw.map((finding) => finding.rule !== 'unpinned-requirement' && finding.rule !== 'loose-requirement' ? finding : {
     ...finding,
     message: `${finding.message} This file is installed into an image by ${where}.`,

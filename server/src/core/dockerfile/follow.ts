@@ -4,6 +4,7 @@
  * file to the Dockerfiles that install it.
  */
 import type { AnalysisHost } from '../host';
+import { parseRequirementsFile } from '../requirements/parse';
 import type { Range } from '../types';
 import { parseDockerfile } from './parse';
 import { analyzeRuns, type RequirementsFileUse } from './runs';
@@ -14,7 +15,12 @@ export interface Installer {
   path: string;
   /** The file argument of its `pip install -r`. */
   range: Range;
+  /** When the file is installed through another one's `-r` include: that file's path. */
+  through?: string;
 }
+
+/** Includes are followed this deep when looking for the installed file. */
+const MAX_INCLUDE_DEPTH = 8;
 
 /** Where a traced `-r FILE` is on disk; `problem` says why it cannot be read. */
 export async function locateRequirementsFile(dockerfilePath: string, use: RequirementsFileUse, host: AnalysisHost): Promise<{ path: string; text: string } | { problem: string }> {
@@ -47,8 +53,29 @@ export async function installersOf(requirementsPath: string, host: AnalysisHost)
     for (const use of analyzeRuns(parseDockerfile(dockerfile.text)).requirementsFiles) {
       if (use.ref.constraint || use.contextPath === undefined) continue;
       const located = await locateRequirementsFile(dockerfile.path, use, host);
-      if ('path' in located && located.path === requirementsPath) installers.push({ path: dockerfile.path, range: use.range });
+      if (!('path' in located)) continue;
+      if (located.path === requirementsPath) installers.push({ path: dockerfile.path, range: use.range });
+      else if (await includes(located, requirementsPath, host, new Set(), 0)) installers.push({ path: dockerfile.path, range: use.range, through: located.path });
     }
   }
   return installers;
+}
+
+/** Whether `file` pulls in `wanted` through its `-r` includes (constraints install nothing). */
+async function includes(file: { path: string; text: string }, wanted: string, host: AnalysisHost, visited: Set<string>, depth: number): Promise<boolean> {
+  if (visited.has(file.path) || depth > MAX_INCLUDE_DEPTH) return false;
+  visited.add(file.path);
+  for (const entry of parseRequirementsFile(file.text).entries) {
+    if (entry.kind !== 'include' || entry.constraint) continue;
+    let result;
+    try {
+      result = await host.readInclude(file.path, entry.target.text);
+    } catch {
+      continue;
+    }
+    if (!('path' in result)) continue;
+    if (result.path === wanted) return true;
+    if (result.status === 'ok' && await includes(result, wanted, host, visited, depth + 1)) return true;
+  }
+  return false;
 }
