@@ -26,15 +26,20 @@ export const CLIENT_NAME = 'Pin Hygiene';
 export const DOCUMENT_SELECTOR: DocumentSelector = [
   { scheme: 'file', language: 'pip-requirements' },
   { scheme: 'untitled', language: 'pip-requirements' },
+  { scheme: 'file', language: 'dockerfile' },
+  { scheme: 'untitled', language: 'dockerfile' },
 ];
 
 /**
- * Files whose changes on disk can change findings: the project config and the usual
- * requirements names (`-r` includes). Kept in step with the manifest's filenamePatterns (SPEC §2).
+ * Files whose changes on disk can change findings: the project config, the usual requirements
+ * names (`-r` includes, files a Dockerfile installs) and the Dockerfile names (a Dockerfile
+ * near a requirements file says it installs it). Kept in step with SPEC §2.
  */
 export const WATCHED_GLOBS = [
   `**/{${CONFIG_FILE_NAME},*requirements*.txt,*constraints*.txt,*.pip,requirements*.in}`,
   '**/requirements/*.txt',
+  // Watcher globs are case-sensitive on Linux: the all-lowercase spellings are listed too.
+  '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,Containerfile.*,dockerfile,dockerfile.*,containerfile,containerfile.*}',
 ];
 
 export interface ServerLaunch {

@@ -87,6 +87,30 @@ describe('server: robustness', function () {
     await assertHealthy();
   });
 
+  it('answers for pathological and huge Dockerfiles', async () => {
+    const texts = [
+      'FROM ' + 'a/'.repeat(10_000) + 'b:latest\nRUN ' + 'pip install x && '.repeat(5_000) + 'true\n',
+      'RUN \\\n'.repeat(20_000) + 'apt-get install -y curl\n',
+      'ARG A=${B}\nARG B=${A}\nFROM python:${A:-${B:+${A}}}\nRUN <<EOF\n' + 'pip install -r requirements.txt\n'.repeat(2_000) + '\n',
+      'COPY Dockerfile requirements.txt\nRUN pip install -r requirements.txt -r /Dockerfile -c . -r ..\n',
+      '# escape=`\nFROM \ud800python:3`\n.12\nRUN pip install \udfff\0\x1b[31m\n',
+      // Over the size limit: not checked at all.
+      'FROM python:3.12-slim\n'.repeat(600_000),
+    ];
+    for (const [index, text] of texts.entries()) {
+      const uri = fileUri(join(dir, `Dockerfile.pathological-${index}`));
+      await server.open(uri, text, 'dockerfile');
+      assert.ok(Array.isArray(await server.pull(uri)));
+      await server.close(uri);
+    }
+    // Under the limit with a finding per line: capped like requirements files.
+    const many = fileUri(join(dir, 'many.Dockerfile'));
+    await server.open(many, 'FROM python:3.12-slim\n'.repeat(20_000), 'dockerfile');
+    assert.equal((await server.pull(many)).length, MAX_DIAGNOSTICS);
+    await server.close(many);
+    await assertHealthy();
+  });
+
   it('copes with a pull that the client cancels at once', async () => {
     const uri = fileUri(join(dir, 'requirements-cancel.txt'));
     await server.open(uri, 'requests\n'.repeat(100_000));

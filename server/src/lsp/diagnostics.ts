@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../core/analyze';
+import { dirname } from 'node:path';
 import { fileKindOf } from '../core/file-kinds';
 import { NO_FILES_HOST } from '../core/host';
 import type { FileKind } from '../core/types';
@@ -24,9 +25,6 @@ import type { Logger } from './log';
 import { locate, pathKey, samePath } from './paths';
 import type { SettingsStore } from './settings';
 
-/** The file kinds the server reports on today; Dockerfile rules come later. */
-const CHECKED_KINDS: ReadonlySet<FileKind> = new Set(['pip-requirements']);
-
 /**
  * Beyond this many findings in one document only the first are sent: such files are generated,
  * and hundreds of thousands of diagnostics (megabytes of JSON per keystroke) would stall the editor.
@@ -35,9 +33,17 @@ export const MAX_DIAGNOSTICS = 5000;
 
 const EMPTY: FullDocumentDiagnosticReport = Object.freeze({ kind: DocumentDiagnosticReportKind.Full, items: [] });
 
+/** What one analysis looked at, as pathKeys: a change to any of these can change its findings. */
+interface Dependencies {
+  /** Files read or looked for: `-r`/`-c` includes, requirements files a Dockerfile installs, Dockerfiles near a requirements file. */
+  files: Set<string>;
+  /** Folders where a Dockerfile, even one that does not exist yet, may install the document. */
+  dockerfileFolders: Set<string>;
+}
+
 export class DiagnosticsProvider {
-  /** Per document URI: pathKeys of the includes its last analysis read or looked for. */
-  private readonly includes = new Map<string, Set<string>>();
+  /** Per document URI: what its last analysis depended on. */
+  private readonly dependencies = new Map<string, Dependencies>();
   /** URIs already told they are too large, so the log says it once. */
   private readonly tooLarge = new Set<string>();
 
@@ -58,15 +64,23 @@ export class DiagnosticsProvider {
     }
   }
 
-  /** True when some open document's findings depend on the file at `path` (as an include). */
-  dependsOn(path: string): boolean {
+  /**
+   * True when some open document's findings depend on the file at `path`: an include, a
+   * requirements file a Dockerfile installs, or a Dockerfile near a requirements file.
+   * `except` leaves out one document (the one that changed: the client pulls it anyway).
+   */
+  dependsOn(path: string, except?: string): boolean {
     const key = pathKey(path);
-    for (const paths of this.includes.values()) if (paths.has(key)) return true;
+    const folder = fileKindOf(path) === 'dockerfile' ? pathKey(dirname(path)) : undefined;
+    for (const [uri, dependencies] of this.dependencies) {
+      if (uri === except) continue;
+      if (dependencies.files.has(key) || (folder !== undefined && dependencies.dockerfileFolders.has(folder))) return true;
+    }
     return false;
   }
 
   forget(uri: string): void {
-    this.includes.delete(uri);
+    this.dependencies.delete(uri);
     this.tooLarge.delete(uri);
   }
 
@@ -76,7 +90,7 @@ export class DiagnosticsProvider {
     if (document === undefined) return EMPTY;
     const location = locate(uri);
     const kind = kindOf(document.languageId, location.path);
-    if (kind === undefined || !CHECKED_KINDS.has(kind)) return EMPTY;
+    if (kind === undefined) return EMPTY;
 
     const settings = await this.settings.get(uri);
     throwIfCancelled(token);
@@ -91,18 +105,29 @@ export class DiagnosticsProvider {
     if (bytes > MAX_FILE_BYTES) {
       if (!this.tooLarge.has(uri)) this.logger.info(`Not checking ${uri}: it is too large (${bytes} bytes; the limit is ${MAX_FILE_BYTES}).`);
       this.tooLarge.add(uri);
-      this.includes.delete(uri);
+      this.dependencies.delete(uri);
       return EMPTY;
     }
     this.tooLarge.delete(uri);
 
-    const touched = new Set<string>();
+    const dependencies: Dependencies = { files: new Set(), dockerfileFolders: new Set() };
+    const self = pathKey(location.path);
     const host = location.onDisk
-      ? editorHost({ openText: (path) => this.openText(path), touched: (path) => touched.add(pathKey(path)) })
+      ? editorHost({
+        openText: (path) => this.openText(path),
+        // The document itself is read from its buffer, so its own file on disk never matters
+        // (a requirements file reaches itself through the Dockerfile that installs it).
+        touched: (path) => {
+          const key = pathKey(path);
+          if (key !== self) dependencies.files.add(key);
+        },
+        dockerfileFolder: (path) => dependencies.dockerfileFolders.add(pathKey(path)),
+      })
       : NO_FILES_HOST;
     const started = Date.now();
     const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host });
-    this.includes.set(uri, touched);
+    // Closed while the analysis ran: forget() has already been called for it.
+    if (this.documents.get(uri) !== undefined) this.dependencies.set(uri, dependencies);
     throwIfCancelled(token);
     const findings = result.findings;
     this.logger.trace(`Checked ${uri} (version ${document.version}) in ${Date.now() - started} ms: ${findings.length} finding(s).`);

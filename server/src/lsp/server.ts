@@ -50,7 +50,8 @@ connection.onInitialize((params): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      // interFileDependencies: `-r`/`-c` includes make one file's findings depend on another.
+      // interFileDependencies: `-r`/`-c` includes, and Dockerfiles installing requirements files,
+      // make one file's findings depend on another.
       diagnosticProvider: { identifier: 'pin-hygiene', interFileDependencies: true, workspaceDiagnostics: false },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -99,18 +100,20 @@ connection.onDidChangeWatchedFiles((params) => {
   if (refresh) refreshSoon();
 });
 
-// An include that is open in the editor is read from the buffer (host.ts), so editing,
-// opening or closing it changes the findings of the files that include it.
-documents.onDidChangeContent((event) => includeChanged(event.document.uri));
+// A file that is open in the editor is read from the buffer (host.ts), so editing, opening or
+// closing an include, a requirements file a Dockerfile installs, or a Dockerfile near a
+// requirements file changes the findings of the documents that depend on it.
+documents.onDidChangeContent((event) => dependencyChanged(event.document.uri));
 documents.onDidClose((event) => {
   settings?.forget(event.document.uri);
   diagnostics?.forget(event.document.uri);
-  includeChanged(event.document.uri);
+  dependencyChanged(event.document.uri);
 });
 
-function includeChanged(uri: string): void {
+function dependencyChanged(uri: string): void {
   const location = locate(uri);
-  if (location.onDisk && diagnostics?.dependsOn(location.path)) refreshSoon();
+  // The changed document itself is pulled again by the client; only the others need a refresh.
+  if (location.onDisk && diagnostics?.dependsOn(location.path, uri)) refreshSoon();
 }
 
 // Coalesces bursts (typing in an included file, a checkout touching many files) into one refresh.
