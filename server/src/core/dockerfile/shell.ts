@@ -78,7 +78,8 @@ export function subWord(word: ShellWord, from: number): ShellWord {
     value,
     raw: word.offsets || word.inexact ? value : word.raw.slice(from),
     start: wordOffset(word, from),
-    end: word.end,
+    // Up to the last character: a closing quote stays out.
+    end: word.inexact ? word.end : wordOffset(word, word.value.length),
     quoted: word.quoted,
     hasVariable: false,
   };

@@ -223,7 +223,11 @@ function pipPackage(word: ShellWord, editable: boolean, tool: string): PackageIn
 
 /** A VCS or archive URL: pinned when it names a full commit, or carries a checksum fragment. */
 function urlInstall(word: ShellWord, base: InstallBase, spans: InstallSpans, requirement: PipRequirement | undefined): PackageInstall {
-  const url = requirement?.url ? word.value.slice(requirement.url.start, requirement.url.end) : word.value;
+  let url = requirement?.url ? word.value.slice(requirement.url.start, requirement.url.end) : word.value;
+  // pip's `parse_editable` reads `-e git://…` as `git+git://…` (also hg:, svn:, bzr:).
+  const bare = base.editable ? /^(git|hg|svn|bzr):/i.exec(url) : null;
+  if (bare) url = `${bare[1]}+${url}`;
+  const shift = bare ? (bare[1] as string).length + 1 : 0;
   const urlStart = requirement?.url?.start ?? 0;
   const name = requirement?.normalizedName ?? '';
   if (urlScheme(url) === 'file') return install(base, 'path', name, true, spans);
@@ -236,7 +240,7 @@ function urlInstall(word: ShellWord, base: InstallBase, spans: InstallSpans, req
   }
   const revision = vcsRevision(url);
   if (!revision) return install(base, 'url', name, false, spans, 'no revision');
-  const from = urlStart + revision.start;
+  const from = urlStart + revision.start - shift;
   const to = from + revision.text.length;
   const usesVariable = touchesVariable(word, from, to);
   const pinned = usesVariable || isImmutableRevision(vcs, revision.text);
