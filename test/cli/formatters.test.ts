@@ -192,6 +192,38 @@ describe('cli: pure helpers', () => {
       assert.equal(a.split(':')[0], b.split(':')[0]);
     });
 
+    it('turns related places into relatedLocations: same file, another file under the root, a file outside it', () => {
+      const range = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 8 } });
+      const installs: Finding = {
+        rule: 'unpinned-requirements-file',
+        severity: 'warning',
+        message: "'requirements.txt' has 3 requirements that are not pinned.",
+        range: { start: { line: 4, character: 19 }, end: { line: 4, character: 35 } },
+        dependency: 'requirements.txt',
+        related: [
+          { message: 'not pinned: requests', range: range(0), path: '/work/project/app/requirements.txt' },
+          { message: 'not pinned: flask', range: range(1), path: 'app/base requirements.txt' },
+          { message: 'not pinned: django', range: range(2), path: '/shared/constraints.txt' },
+          { message: 'the RUN itself', range: range(4) },
+          { message: 'also itself', range: range(4), path: '/work/project/Dockerfile' },
+        ],
+      };
+      const log = buildSarif([file('Dockerfile', 'FROM python\n', [installs])], options) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      assertGitHubSarif(log);
+      const related = log.runs[0].results[0].relatedLocations;
+      assert.deepEqual(related.map((location: any) => [location.id, location.physicalLocation.artifactLocation, location.physicalLocation.region.startLine, location.message.text]), [ // eslint-disable-line @typescript-eslint/no-explicit-any
+        [0, { uri: 'app/requirements.txt', uriBaseId: '%SRCROOT%' }, 1, 'not pinned: requests'],
+        // A relative path is relative to the finding's own file.
+        [1, { uri: 'app/base%20requirements.txt', uriBaseId: '%SRCROOT%' }, 2, 'not pinned: flask'],
+        [2, { uri: 'file:///shared/constraints.txt' }, 3, 'not pinned: django'],
+        [3, { uri: 'Dockerfile', uriBaseId: '%SRCROOT%' }, 5, 'the RUN itself'],
+        [4, { uri: 'Dockerfile', uriBaseId: '%SRCROOT%' }, 5, 'also itself'],
+      ]);
+      assert.deepEqual(related[0].physicalLocation.region, { startLine: 1, startColumn: 1, endLine: 1, endColumn: 9 });
+      // Findings without related places get no relatedLocations.
+      assert.equal((buildSarif(sample, options) as any).runs[0].results[0].relatedLocations, undefined); // eslint-disable-line @typescript-eslint/no-explicit-any
+    });
+
     it('turns rule ids into PascalCase names', () => {
       assert.equal(pascalCase('unpinned-requirement'), 'UnpinnedRequirement');
       assert.equal(pascalCase('missing-hash'), 'MissingHash');

@@ -156,21 +156,34 @@ export function assertGitHubSarif(log: any): void {
     assert.ok(['none', 'note', 'warning', 'error'].includes(result.level), `level ${result.level}`);
     assert.ok(typeof result.message?.text === 'string' && result.message.text.length > 0, 'message.text');
     assert.equal(result.locations?.length, 1);
-    const physical = result.locations[0].physicalLocation;
-    const artifact = physical.artifactLocation;
-    if (artifact.uriBaseId !== undefined) {
-      assert.equal(artifact.uriBaseId, '%SRCROOT%');
-      assert.ok(!/^[a-z]+:/i.test(artifact.uri) && !artifact.uri.startsWith('/'), `relative uri ${artifact.uri}`);
-    } else {
-      assert.match(artifact.uri, /^file:\/\//);
+    assertPhysicalLocation(result.locations[0].physicalLocation);
+    if (result.relatedLocations !== undefined) {
+      assert.ok(Array.isArray(result.relatedLocations) && result.relatedLocations.length > 0, 'relatedLocations is a non-empty array when present');
+      const relatedIds = result.relatedLocations.map((related: any) => related.id);
+      assert.ok(relatedIds.every((id: unknown) => Number.isInteger(id) && (id as number) >= 0), 'relatedLocations ids are integers ≥ 0');
+      assert.equal(new Set(relatedIds).size, relatedIds.length, 'relatedLocations ids are unique');
+      for (const related of result.relatedLocations) {
+        assertPhysicalLocation(related.physicalLocation);
+        assert.ok(typeof related.message?.text === 'string' && related.message.text.length > 0, 'related message.text');
+      }
     }
-    assert.ok(!artifact.uri.includes('\\') && !artifact.uri.includes(' '), `uri ${artifact.uri} is encoded with forward slashes`);
-    const region = physical.region;
-    for (const key of ['startLine', 'startColumn', 'endLine', 'endColumn']) {
-      assert.ok(Number.isInteger(region[key]) && region[key] >= 1, `${key} ≥ 1`);
-    }
-    assert.ok(region.endLine > region.startLine || (region.endLine === region.startLine && region.endColumn >= region.startColumn), 'region end after start');
     const fingerprints = Object.values(result.partialFingerprints ?? {});
     assert.ok(fingerprints.length > 0 && fingerprints.every((value) => typeof value === 'string' && value.length > 0), 'partialFingerprints');
   }
+}
+
+function assertPhysicalLocation(physical: any): void {
+  const artifact = physical.artifactLocation;
+  if (artifact.uriBaseId !== undefined) {
+    assert.equal(artifact.uriBaseId, '%SRCROOT%');
+    assert.ok(!/^[a-z]+:/i.test(artifact.uri) && !artifact.uri.startsWith('/'), `relative uri ${artifact.uri}`);
+  } else {
+    assert.match(artifact.uri, /^file:\/\//);
+  }
+  assert.ok(!artifact.uri.includes('\\') && !artifact.uri.includes(' '), `uri ${artifact.uri} is encoded with forward slashes`);
+  const region = physical.region;
+  for (const key of ['startLine', 'startColumn', 'endLine', 'endColumn']) {
+    assert.ok(Number.isInteger(region[key]) && region[key] >= 1, `${key} ≥ 1`);
+  }
+  assert.ok(region.endLine > region.startLine || (region.endLine === region.startLine && region.endColumn >= region.startColumn), 'region end after start');
 }

@@ -3,9 +3,11 @@
  * Pure: the caller supplies the tool version and the working directory's file URL.
  */
 import { createHash } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RULE_CATALOG, type RuleInfo } from '../core/rule-catalog';
 import { ruleDocUrl, type Finding, type RuleId, type Severity } from '../core/types';
+import { displayPath } from './discover';
 import { toOneBased, type CheckedFile } from './report';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -43,14 +45,24 @@ export function buildSarif(files: readonly CheckedFile[], options: SarifOptions)
       const index = ruleIndex.get(finding.rule) as number;
       const region = toOneBased(finding.range);
       const lineText = lines[region.line - 1] ?? '';
-      results.push({
+      const result: Record<string, unknown> = {
         ruleId: finding.rule,
         ruleIndex: index,
         level: sarifLevel(finding.severity),
         message: { text: finding.message },
-        locations: [{ physicalLocation: { artifactLocation: artifactLocation(file), region: { startLine: region.line, startColumn: region.column, endLine: region.endLine, endColumn: region.endColumn } } }],
+        locations: [{ physicalLocation: { artifactLocation: artifactLocation(file), region: sarifRegion(finding.range) } }],
         partialFingerprints: { [FINGERPRINT_KEY]: fingerprints.next(findingFingerprint(file.path, finding, lineText)) },
-      });
+      };
+      // Other places involved: the unpinned lines of a requirements file a Dockerfile installs,
+      // the Dockerfile that installs a requirements file, the first of two duplicates.
+      if (finding.related && finding.related.length > 0) {
+        result.relatedLocations = finding.related.map((related, id) => ({
+          id,
+          physicalLocation: { artifactLocation: relatedArtifactLocation(file, related.path, options.rootUri), region: sarifRegion(related.range) },
+          message: { text: related.message },
+        }));
+      }
+      results.push(result);
     }
   }
   return {
@@ -105,9 +117,23 @@ export function pascalCase(id: string): string {
   return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
 }
 
-function artifactLocation(file: CheckedFile): Record<string, string> {
+function artifactLocation(file: Pick<CheckedFile, 'path' | 'relative' | 'absolutePath'>): Record<string, string> {
   if (file.relative) return { uri: encodePath(file.path), uriBaseId: '%SRCROOT%' };
   return { uri: pathToFileURL(file.absolutePath).href };
+}
+
+/** A related location's file: the finding's own file when it names none; a relative path is relative to the finding's file. */
+function relatedArtifactLocation(file: CheckedFile, path: string | undefined, rootUri: string): Record<string, string> {
+  if (path === undefined) return artifactLocation(file);
+  const absolutePath = isAbsolute(path) ? path : resolve(dirname(file.absolutePath), path);
+  if (absolutePath === file.absolutePath) return artifactLocation(file);
+  // Shown relative to the working folder (%SRCROOT%) like the checked files themselves.
+  return artifactLocation({ ...displayPath(absolutePath, fileURLToPath(rootUri)), absolutePath });
+}
+
+function sarifRegion(range: Finding['range']): Record<string, number> {
+  const region = toOneBased(range);
+  return { startLine: region.line, startColumn: region.column, endLine: region.endLine, endColumn: region.endColumn };
 }
 
 /** Percent-encodes each segment (spaces, `#`, `%` …) but keeps `/` so the URI stays relative. */
