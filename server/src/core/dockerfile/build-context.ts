@@ -47,7 +47,8 @@ export function contextPathOf(containerPath: string, copies: readonly ContextCop
   for (let index = copies.length - 1; index >= 0; index--) {
     const copy = copies[index] as ContextCopy;
     const destination = normalizePosix(copy.destination);
-    for (const source of copy.sources) {
+    // Sources are read from the build context: a leading `/` names its root, not the host's.
+    for (const source of copy.sources.map((written) => written.replace(/^\/+/, '') || '.')) {
       if (/[*?[]/.test(source)) {
         // A wildcard source: match the file name against it inside the destination folder.
         if (parentOf(target) === destination && globMatches(baseOf(source), baseOf(target))) return normalizePosix(`${parentOf(source) || '.'}/${baseOf(target)}`);
