@@ -5,7 +5,7 @@
  */
 import { apkInstalls } from './installs/apk';
 import { aptInstalls } from './installs/apt';
-import { NO_INSTALLS, type CommandInstalls } from './installs/common';
+import { noInstalls, type CommandInstalls } from './installs/common';
 import { gemInstalls } from './installs/gem';
 import { npmInstalls } from './installs/npm';
 import { pipInstalls } from './installs/pip';
@@ -26,7 +26,7 @@ export function findInstalls(command: ShellCommand): CommandInstalls {
     const found = read(command.words);
     if (found) return found;
   }
-  return NO_INSTALLS;
+  return noInstalls();
 }
 
 /** `findInstalls` over every command of a piece of shell code (a RUN line or heredoc body). */

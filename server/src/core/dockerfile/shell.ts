@@ -557,6 +557,7 @@ function isAssignment(word: ShellWord): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(word.raw);
 }
 
+/** A program's file name: `/usr/bin/pip3` → `pip3`, `pip.exe` → `pip`. */
 export function basename(value: string): string {
   const slash = Math.max(value.lastIndexOf('/'), value.lastIndexOf('\\'));
   const name = value.slice(slash + 1);

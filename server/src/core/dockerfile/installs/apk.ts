@@ -8,7 +8,7 @@ import { clip } from '../../text';
 import { basename, touchesVariable, type ShellWord } from '../shell';
 import { maskedVersion } from './apt';
 import {
-  install, NO_INSTALLS, parseArgs, subcommand, wholeWord,
+  install, noInstalls, parseArgs, subcommand, wholeWord,
   type CommandInstalls, type InstallBase, type InstallSpans, type OptionTable, type PackageInstall,
 } from './common';
 
@@ -28,7 +28,7 @@ export function apkInstalls(words: readonly ShellWord[]): CommandInstalls | unde
   if (!program || program.hasVariable || !PROGRAMS.has(basename(program.value))) return undefined;
   const tool = basename(program.value);
   const command = subcommand(words, 1, APK);
-  if (command?.name !== 'add') return NO_INSTALLS;
+  if (command?.name !== 'add') return noInstalls();
   const installs: PackageInstall[] = [];
   // The value of `--virtual/-t` names a virtual package (`.build-deps`): parseArgs consumes it.
   for (const arg of parseArgs(words, command.next, APK)) {

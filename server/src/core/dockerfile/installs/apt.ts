@@ -5,7 +5,7 @@
 import { clip } from '../../text';
 import { basename, touchesVariable, type ShellWord } from '../shell';
 import {
-  install, NO_INSTALLS, parseArgs, subcommand, wholeWord,
+  install, noInstalls, parseArgs, subcommand, wholeWord,
   type CommandInstalls, type InstallBase, type InstallSpans, type OptionTable, type PackageInstall,
 } from './common';
 
@@ -25,7 +25,7 @@ export function aptInstalls(words: readonly ShellWord[]): CommandInstalls | unde
   if (!program || program.hasVariable || !PROGRAMS.has(basename(program.value))) return undefined;
   const tool = basename(program.value);
   const command = subcommand(words, 1, APT);
-  if (command?.name !== 'install') return NO_INSTALLS;
+  if (command?.name !== 'install') return noInstalls();
   const installs: PackageInstall[] = [];
   for (const arg of parseArgs(words, command.next, APT)) {
     if (arg.kind !== 'positional') continue;

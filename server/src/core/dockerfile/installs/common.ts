@@ -24,7 +24,7 @@ export interface PackageInstall {
    * as written for the others (apt keeps `:arch`, apk keeps `@tag`, npm keeps `@scope/`).
    */
   name: string;
-  /** The exact version when there is one (as written, variables included). */
+  /** The exact version when pinned (as written, variables included; a pinned VCS URL's commit). */
   version?: string;
   /** Exactly one version can be installed (a version that is a build-time variable counts). */
   pinned: boolean;
@@ -32,10 +32,13 @@ export interface PackageInstall {
   reason?: string;
   /** The whole argument (for `gem install x -v 1`, the package word). */
   word: ShellWord;
-  /** The name as written (for URLs and paths without a name: the whole argument). */
+  /** The name as written (a URL's `#egg=` or wheel name; the whole argument when a URL or path names none). */
   nameStart: number;
   nameEnd: number;
-  /** The exact version's characters; for gem `-v V` they sit in the `-v` value, outside `word`. */
+  /**
+   * The version after the operator when the constraint names one (`>=2` → `2`; npm: exact
+   * versions only); for gem `-v V` it sits in the `-v` value, outside `word`.
+   */
   versionStart?: number;
   versionEnd?: number;
   /**
@@ -71,7 +74,10 @@ export interface CommandInstalls {
   requirementFiles: RequirementFileRef[];
 }
 
-export const NO_INSTALLS: CommandInstalls = Object.freeze({ installs: [], requirementFiles: [] }) as CommandInstalls;
+/** A fresh empty result (callers may add to it). */
+export function noInstalls(): CommandInstalls {
+  return { installs: [], requirementFiles: [] };
+}
 
 /** A program's options: which take a value, and how abbreviations and clusters work. */
 export interface OptionTable {

@@ -5,7 +5,7 @@
 import { clip } from '../../text';
 import { basename, touchesVariable, type ShellWord } from '../shell';
 import {
-  install, NO_INSTALLS, parseArgs, subcommand, wholeWord,
+  install, noInstalls, parseArgs, subcommand, wholeWord,
   type CommandInstalls, type InstallBase, type OptionTable, type PackageInstall,
 } from './common';
 
@@ -27,7 +27,7 @@ export function gemInstalls(words: readonly ShellWord[]): CommandInstalls | unde
   if (!program || program.hasVariable || basename(program.value) !== 'gem') return undefined;
   const tool = basename(program.value);
   const command = subcommand(words, 1, GEM);
-  if (command?.name !== 'install') return NO_INSTALLS;
+  if (command?.name !== 'install') return noInstalls();
   const args = parseArgs(words, command.next, GEM);
   // `-v` applies to the gems of the command (RubyGems allows it with one gem only).
   let versionWord: ShellWord | undefined;

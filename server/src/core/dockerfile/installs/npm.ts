@@ -7,7 +7,7 @@
 import { clip } from '../../text';
 import { basename, touchesVariable, type ShellWord } from '../shell';
 import {
-  install, NO_INSTALLS, parseArgs, wholeWord,
+  install, noInstalls, parseArgs, wholeWord,
   type Arg, type CommandInstalls, type InstallBase, type InstallSpans, type OptionTable, type PackageInstall,
 } from './common';
 
@@ -61,7 +61,7 @@ export function npmInstalls(words: readonly ShellWord[]): CommandInstalls | unde
   else if (tool === 'yarn' && first?.word.value === 'global' && second?.word.value === 'add') { specs = positionals.slice(2); global = true; }
   else if (tool === 'yarn' && first?.word.value === 'add') specs = positionals.slice(1);
   else if (tool === 'pnpm' && first?.word.value === 'add') specs = positionals.slice(1);
-  else return NO_INSTALLS;
+  else return noInstalls();
   // A bare `npm install` installs what the lockfile says: nothing to report.
   const installs: PackageInstall[] = [];
   for (const { word } of specs) {

@@ -12,7 +12,7 @@ import { clip } from '../../text';
 import type { Range } from '../../types';
 import { basename, touchesVariable, type ShellWord } from '../shell';
 import {
-  install, maskVariables, NO_INSTALLS, parseArgs, subcommand, wholeWord,
+  install, maskVariables, noInstalls, parseArgs, subcommand, wholeWord,
   type CommandInstalls, type InstallBase, type InstallSpans, type OptionTable, type PackageInstall, type RequirementFileRef,
 } from './common';
 
@@ -115,7 +115,7 @@ function pythonModule(words: readonly ShellWord[]): { name: string; next: number
 
 function pipCommand(words: readonly ShellWord[], from: number, tool: string, table: OptionTable): CommandInstalls {
   const command = subcommand(words, from, table);
-  if (!command || (command.name !== 'install' && !(table === UV && command.name === 'sync'))) return NO_INSTALLS;
+  if (!command || (command.name !== 'install' && !(table === UV && command.name === 'sync'))) return noInstalls();
   const sync = command.name === 'sync';
   const installs: PackageInstall[] = [];
   const requirementFiles: RequirementFileRef[] = [];
