@@ -329,6 +329,14 @@ describe('installs: gem', () => {
 });
 
 describe('installs: shell context', () => {
+  it('treats the xargs replace string as a value known only at run time', () => {
+    assert.deepEqual(installs('cat tools.txt | xargs -I{} pip install {}'), []);
+    assert.deepEqual(installs('xargs -n1 -I % pip install "%==1.0"'), []);
+    assert.deepEqual(installs('xargs -i npm install -g {}'), []);
+    assert.deepEqual(verdicts('xargs -I{} pip install flask=={}'), ['flask pinned']);
+    assert.deepEqual(verdicts('xargs pip install flask {}'), ['flask no version', '{} Invalid requirement: \'{}\': Expected package name at the start of dependency specifier']);
+  });
+
   it('finds installs across a multi-line RUN (continuations, &&, ;, if, comments)', () => {
     const run = 'set -eux; \\\n  apt-get update && apt-get install -y --no-install-recommends \\\n    curl=7.88.1-10 \\\n    git \\\n  && if [ "$DEV" = 1 ]; then pip install pytest; fi \\\n  && rm -rf /var/lib/apt/lists/*  # pip install not-this';
     assert.deepEqual(verdicts(run), ['curl pinned', 'git no version', 'pytest no version']);

@@ -637,6 +637,11 @@ function buildCommand(words: ShellWord[], depth: number): ShellCommand[] {
     if (!wrapper) break;
     const next = skipWrapper(words, index, wrapper);
     if (next < 0) return [];
+    if (basename(program.value) === 'xargs') {
+      // `xargs -I{} pip install {}`: the placeholder stands for input lines, like a variable.
+      const replace = xargsReplace(words.slice(index + 1, next));
+      if (replace) words = words.map((word, at) => (at >= next ? markPlaceholder(word, replace) : word));
+    }
     index = next;
   }
   const command = { words: words.slice(index), prefix: words.slice(0, index) };
@@ -647,6 +652,33 @@ function buildCommand(words: ShellWord[], depth: number): ShellCommand[] {
     if (script) return splitScript(script, depth + 1);
   }
   return [command];
+}
+
+/** The replace string of `xargs -I R` / `-iR` / `--replace[=R]` (`{}` when not given). */
+function xargsReplace(options: ShellWord[]): string | undefined {
+  let replace: string | undefined;
+  options.forEach((option, index) => {
+    const value = option.value;
+    if (value === '-I') replace = options[index + 1]?.value;
+    else if (value.startsWith('-I')) replace = value.slice(2);
+    else if (value === '-i' || value === '--replace') replace = '{}';
+    else if (value.startsWith('-i')) replace = value.slice(2);
+    else if (value.startsWith('--replace=')) replace = value.slice('--replace='.length);
+  });
+  return replace || undefined;
+}
+
+/** `word` with each occurrence of `placeholder` recorded as an expansion. */
+function markPlaceholder(word: ShellWord, placeholder: string): ShellWord {
+  let at = word.value.indexOf(placeholder);
+  if (at < 0) return word;
+  const variables = [...(word.variables ?? [])];
+  while (at >= 0) {
+    variables.push({ start: at, end: at + placeholder.length });
+    at = word.value.indexOf(placeholder, at + placeholder.length);
+  }
+  variables.sort((a, b) => a.start - b.start);
+  return { ...word, hasVariable: true, variables };
 }
 
 /** `sh [-e -x -o opt …] -c 'script' [name args…]`: the script word, if `-c` is given. */

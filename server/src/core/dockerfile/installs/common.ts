@@ -269,7 +269,9 @@ export function maskVariables(word: ShellWord, placeholder: (length: number) => 
   let masked = '';
   let position = 0;
   for (const variable of word.variables) {
-    masked += word.value.slice(position, variable.start) + placeholder(variable.end - variable.start);
+    const start = Math.max(variable.start, position);
+    if (variable.end <= start) continue;
+    masked += word.value.slice(position, start) + placeholder(variable.end - start);
     position = variable.end;
   }
   return masked + word.value.slice(position);
