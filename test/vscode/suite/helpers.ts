@@ -14,9 +14,13 @@ export function workspaceUri(relativePath: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, ...relativePath.split('/'));
 }
 
-export async function openFixture(relativePath: string): Promise<vscode.TextDocument> {
+/**
+ * Opens a fixture in an editor. `preview: false` keeps it in its own tab when the next one opens:
+ * the language client only pulls diagnostics for documents that have a tab.
+ */
+export async function openFixture(relativePath: string, options: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextDocument> {
   const document = await vscode.workspace.openTextDocument(workspaceUri(relativePath));
-  await vscode.window.showTextDocument(document);
+  await vscode.window.showTextDocument(document, options);
   return document;
 }
 

@@ -31,6 +31,7 @@ function writeResults(results: Results): void {
 // globals in place (what mocha's own file loader does with the same 'pre-require' event).
 const TEST_FILES: [string, () => Promise<unknown>][] = [
   ['requirements.test', () => import('./requirements.test')],
+  ['dockerfile.test', () => import('./dockerfile.test')],
 ];
 
 export async function run(): Promise<void> {
