@@ -308,7 +308,7 @@ class WordBuilder {
   private readonly parts: string[] = [];
   private length = 0;
   offsets: number[] | undefined;
-  readonly variables: Span[] = [];
+  variables: Span[] | undefined;
   quoted = false;
 
   constructor(
@@ -333,7 +333,7 @@ class WordBuilder {
   expansion(from: number, to: number): void {
     const start = this.length;
     this.copy(from, to);
-    if (this.length > start) this.variables.push({ start, end: this.length });
+    if (this.length > start) (this.variables ??= []).push({ start, end: this.length });
   }
 
   build(end: number): ShellWord {
@@ -343,19 +343,26 @@ class WordBuilder {
       start: this.base + this.start,
       end: this.base + end,
       quoted: this.quoted,
-      hasVariable: this.variables.length > 0,
+      hasVariable: this.variables !== undefined,
     };
     if (this.offsets) word.offsets = this.offsets;
-    if (this.variables.length > 0) word.variables = this.variables;
+    if (this.variables) word.variables = this.variables;
     return word;
   }
 }
 
 /** Scans one word starting at `from` (not a blank or operator). */
 function scanWord(text: string, from: number, base: number): { word: ShellWord; end: number } {
-  const builder = new WordBuilder(text, base, from);
   const length = text.length;
   let index = from;
+  // The common case, a word with nothing to remove or expand, needs no builder.
+  while (index < length && !PLAIN_STOP.has(text[index] as string)) index += 1;
+  if (index > from && (index === length || WORD_END.has(text[index] as string))) {
+    const value = text.slice(from, index);
+    return { word: { value, raw: value, start: base + from, end: base + index, quoted: false, hasVariable: false }, end: index };
+  }
+  index = from;
+  const builder = new WordBuilder(text, base, from);
   if (text.startsWith('((', index)) {
     // `(( arithmetic ))` as one word.
     index = skipNested(text, index + 1, ')');
@@ -477,7 +484,8 @@ class Assembler implements TokenSink {
   constructor(private readonly depth: number) {}
 
   private get caseState(): CaseState | undefined {
-    return this.cases[this.cases.length - 1];
+    // Checked first: reading past the end of an array is slow in V8.
+    return this.cases.length > 0 ? this.cases[this.cases.length - 1] : undefined;
   }
 
   private set caseState(state: CaseState) {
@@ -633,11 +641,12 @@ function buildCommand(words: ShellWord[], depth: number): ShellCommand[] {
     while (index < words.length && isAssignment(words[index] as ShellWord)) index += 1;
     const program = words[index];
     if (!program) return [];
-    const wrapper = program.hasVariable ? undefined : WRAPPERS[basename(program.value)];
+    const name = program.hasVariable ? '' : basename(program.value);
+    const wrapper = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined;
     if (!wrapper) break;
     const next = skipWrapper(words, index, wrapper);
     if (next < 0) return [];
-    if (basename(program.value) === 'xargs') {
+    if (name === 'xargs') {
       // `xargs -I{} pip install {}`: the placeholder stands for input lines, like a variable.
       const replace = xargsReplace(words.slice(index + 1, next));
       if (replace) words = words.map((word, at) => (at >= next ? markPlaceholder(word, replace) : word));
