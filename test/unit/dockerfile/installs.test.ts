@@ -5,8 +5,7 @@ import { findInstalls, findInstallsInShell, type PackageInstall } from '../../..
 import { commandsFromWords, isShellScript, splitCommands, type ShellCommand } from '../../../server/src/core/dockerfile/shell';
 import { parseRequirementsFile, type RequirementEntry } from '../../../server/src/core/requirements/parse';
 import { isExactPin } from '../../../server/src/core/rules/requirements/loose-requirement';
-
-const CORPUS = '/work/shared/corpus';
+import { CORPUS } from '../../corpus/corpus-path';
 
 /** `name verdict` for each install: `pinned`, or the reason it is not. */
 function verdicts(text: string): string[] {
