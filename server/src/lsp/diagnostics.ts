@@ -3,6 +3,7 @@
  * document, its settings and a host, calls the core's `analyze`, and converts the findings.
  * All rule logic lives in the core.
  */
+import { dirname } from 'node:path';
 import {
   DocumentDiagnosticReportKind,
   LSPErrorCodes,
@@ -13,7 +14,6 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../core/analyze';
-import { dirname } from 'node:path';
 import { fileKindOf } from '../core/file-kinds';
 import { NO_FILES_HOST } from '../core/host';
 import type { FileKind } from '../core/types';
