@@ -385,10 +385,11 @@ describe('Dockerfile parser', () => {
     // Each case takes well under a second; the allowance is for slow machines.
     this.timeout(10_000);
 
-    it('a 1 MB line', () => {
+    it('a 1 MB line, and a 1 MB keyword', () => {
       const document = parseDockerfile(`FROM a\nRUN ${'x '.repeat(500_000)}`);
       assert.equal(document.instructions[1]!.words.length, 500_000);
       assert.deepEqual(document.errors.map((error) => error.message), ['dockerfile line greater than max allowed size of 65535']);
+      assert.equal(parseDockerfile(`FROM a\n${'x'.repeat(1_000_000)}`).instructions[1]!.keyword.length, 1_000_000);
     });
 
     it('100k continuation lines, blank lines and comment lines', () => {

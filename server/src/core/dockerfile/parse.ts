@@ -63,13 +63,10 @@ function isAsciiLetter(code: number): boolean {
 
 /** Upper-cases ASCII letters only: BuildKit compares lower-cased keywords with ASCII names, so `ſhell` is no SHELL. */
 function asciiUpper(text: string): string {
-  let result = '';
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    result += code >= 0x61 && code <= 0x7a ? String.fromCharCode(code - 0x20) : text[index];
-  }
-  return result;
+  return text.replace(ASCII_LOWER, (run) => run.toUpperCase());
 }
+
+const ASCII_LOWER = /[a-z]+/g;
 
 /** Go's `unicode.IsPrint` minus ASCII space (letters, marks, numbers, punctuation, symbols). */
 const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u;
@@ -278,7 +275,8 @@ class Parser {
 
   /**
    * BuildKit's `lineContinuationRegex` (``([^E])E[ \t]*$|^E[ \t]*$``): the end of the text to
-   * keep, and whether the line continues.
+   * keep, and whether the line continues. An escaped escape (`foo \\`) does not continue.
+   * https://docs.docker.com/reference/dockerfile/#escape
    */
   private trimContinuation(from: number, to: number): { end: number; continues: boolean } {
     let last = to;
@@ -292,6 +290,7 @@ class Parser {
 
   // -------------------------------------------------------------------------------------------
   // Directives (frontend/dockerfile/parser/directives.go, `DirectiveParser.ParseLine`)
+  // https://docs.docker.com/reference/dockerfile/#parser-directives
 
   /** Handles a line while the directive block is open; true when the line was a directive. */
   private directiveLine(line: RawLine, lead: number): boolean {
