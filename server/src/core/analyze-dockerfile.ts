@@ -14,6 +14,8 @@ import { isExactPin } from './rules/requirements/loose-requirement';
 import { parseRequirementsFile } from './requirements/parse';
 import type { FollowedRequirementsFile } from './rules/dockerfile/context';
 import { DOCKERFILE_RULES } from './rules/dockerfile/index';
+import { NOT_PINNED_RULES } from './rule-catalog';
+import { clip } from './text';
 import type { Finding } from './types';
 
 /** Requirements files below a followed one are read up to this depth (cycles are cut anyway). */
@@ -36,6 +38,7 @@ export async function dockerfileFindings(request: AnalyzeRequest): Promise<Findi
 /** Reads the file a `pip install -r` installs and collects what it leaves unpinned. */
 async function follow(use: RequirementsFileUse, all: RequirementsFileUse[], request: AnalyzeRequest): Promise<FollowedRequirementsFile> {
   const located = await locateRequirementsFile(request.path, use, request.host);
+  if ('unknown' in located) return { ...use, notPinned: [] };
   if ('problem' in located) return { ...use, problem: located.problem, notPinned: [] };
   // `pip install -r req.txt -c constraints.txt`: an exact pin in a constraints file pins the requirement.
   const pinnedByConstraints = new Set<string>();
@@ -59,7 +62,7 @@ async function collectNotPinned(
   // A pip-tools input installed by a Dockerfile must pin too: the exception is for editing, not installing.
   const findings = await requirementsFindings({ ...request, path, text, kind: 'pip-requirements' }, { ignorePipToolsException: true, withInstallers: false });
   for (const finding of findings) {
-    if (finding.rule === 'unpinned-requirement' || finding.rule === 'loose-requirement') out.push({ path, range: finding.range, dependency: finding.dependency });
+    if (NOT_PINNED_RULES.has(finding.rule)) out.push({ path, range: finding.range, dependency: finding.dependency ?? clip(finding.message, 60) });
   }
   for (const entry of parseRequirementsFile(text).entries) {
     if (entry.kind !== 'include') continue;

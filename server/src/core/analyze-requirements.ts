@@ -9,6 +9,7 @@ import { isPipToolsInput } from './file-kinds';
 import type { AnalysisHost, IncludeResult } from './host';
 import { parseRequirementsFile, type IncludeEntry, type RequirementsDocument } from './requirements/parse';
 import type { RawFinding, RequirementsContext } from './rules/requirements/context';
+import { NOT_PINNED_RULES } from './rule-catalog';
 import { REQUIREMENTS_RULES } from './rules/requirements/index';
 import { directivesFromComments, isSuppressed } from './suppression';
 import type { Finding } from './types';
@@ -41,7 +42,7 @@ export async function requirementsFindings(request: AnalyzeRequest, options: Req
 function withInstallers(raw: RawFinding[], installers: Installer[]): RawFinding[] {
   if (installers.length === 0) return raw;
   const where = installers.map((installer) => `${baseName(installer.path)} line ${installer.range.start.line + 1}${installer.through ? ` (through ${baseName(installer.through)})` : ''}`).join(', ');
-  return raw.map((finding) => finding.rule !== 'unpinned-requirement' && finding.rule !== 'loose-requirement' ? finding : {
+  return raw.map((finding) => !NOT_PINNED_RULES.has(finding.rule) ? finding : {
     ...finding,
     message: `${finding.message} This file is installed into an image by ${where}.`,
     related: [...(finding.related ?? []), ...installers.map((installer) => ({ message: 'installed into an image here', range: installer.range, path: installer.path }))],

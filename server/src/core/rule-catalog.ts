@@ -46,3 +46,6 @@ export function isRuleId(value: string): value is RuleId {
 export function ruleInfo(id: RuleId): RuleInfo {
   return { id, ...RULES[id] };
 }
+
+/** What makes a requirement "not pinned" for an image build: no version, a range, a movable URL. */
+export const NOT_PINNED_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['unpinned-requirement', 'loose-requirement', 'unpinned-url']);

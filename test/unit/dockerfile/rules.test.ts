@@ -474,8 +474,8 @@ describe('Dockerfile rules', () => {
         finding.message,
         "Could not check 'requirements.txt': requirements.txt is not in the build context (looked for /ctx/requirements.txt). Its requirements may not be pinned; check the file itself.",
       );
-      const noFiles = only(await check(`${PINNED_FROM}COPY requirements.txt .\nRUN pip install -r requirements.txt\n`, { host: NO_FILES_HOST }));
-      assert.match(noFiles.message, /^Could not check 'requirements\.txt': the build context cannot be read for this document\./);
+      // An unsaved Dockerfile has no build context: nothing to say, rather than a note on every build.
+      assert.deepEqual(await check(`${PINNED_FROM}COPY requirements.txt .\nRUN pip install -r requirements.txt\n`, { host: NO_FILES_HOST }), []);
     });
 
     it('the requirements file names the Dockerfile that installs it', async () => {

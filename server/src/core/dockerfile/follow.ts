@@ -22,8 +22,11 @@ export interface Installer {
 /** Includes are followed this deep when looking for the installed file. */
 const MAX_INCLUDE_DEPTH = 8;
 
-/** Where a traced `-r FILE` is on disk; `problem` says why it cannot be read. */
-export async function locateRequirementsFile(dockerfilePath: string, use: RequirementsFileUse, host: AnalysisHost): Promise<{ path: string; text: string } | { problem: string }> {
+/**
+ * Where a traced `-r FILE` is on disk; `problem` says why it cannot be read. `unknown`: the
+ * document has no build context to look in (an unsaved buffer), so nothing is said.
+ */
+export async function locateRequirementsFile(dockerfilePath: string, use: RequirementsFileUse, host: AnalysisHost): Promise<{ path: string; text: string } | { problem: string } | { unknown: true }> {
   if (use.untraced || use.contextPath === undefined) return { problem: use.untraced ?? 'it could not be traced to the build context' };
   let result;
   try {
@@ -35,7 +38,8 @@ export async function locateRequirementsFile(dockerfilePath: string, use: Requir
     case 'ok': return { path: result.path, text: result.text };
     case 'missing': return { problem: `${use.contextPath} is not in the build context (looked for ${result.path})` };
     case 'unreadable': return { problem: `${use.contextPath} ${result.reason}` };
-    default: return { problem: 'the build context cannot be read for this document' };
+    case 'remote': return { problem: `${use.contextPath} is not a local file` };
+    default: return { unknown: true };
   }
 }
 

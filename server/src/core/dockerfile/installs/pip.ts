@@ -9,7 +9,6 @@ import { normalizeName } from '../../requirements/pep508';
 import { parseEditable, parseRequirementLine, type PipRequirement } from '../../requirements/requirement-line';
 import { isExactPin } from '../../rules/requirements/loose-requirement';
 import { clip } from '../../text';
-import type { Range } from '../../types';
 import { basename, touchesVariable, type ShellWord } from '../shell';
 import {
   install, maskVariables, noInstalls, parseArgs, subcommand, wholeWord,
@@ -146,7 +145,6 @@ function placeholder(length: number): string {
   return length >= 3 ? `0.${'0'.repeat(length - 2)}` : '0'.repeat(length);
 }
 
-const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /**
  * One requirement argument. Undefined when its name is a shell variable (`pip install $PKG`):
@@ -194,9 +192,6 @@ function pipPackage(word: ShellWord, editable: boolean, tool: string): PackageIn
     version: word.value.slice(clause.versionStart, clause.versionStart + clause.version.length),
     versionStart: clause.versionStart,
     usesVariable: touchesVariable(word, clause.versionStart, clause.versionStart + clause.version.length),
-    // `isExactPin` reads operators and versions only.
-    range: NO_RANGE,
-    versionRange: NO_RANGE,
   }));
   const pinned = isExactPin(clauses);
   const lastExtra = requirement.extras[requirement.extras.length - 1];

@@ -3,9 +3,9 @@ import type { RequirementsRule } from './context';
 import { clip } from '../../text';
 
 /** A single `==V` (no wildcard) or `===V` clause pins exactly one version. */
-export function isExactPin(specifiers: SpecifierToken[]): boolean {
+export function isExactPin(specifiers: readonly Pick<SpecifierToken, 'operator' | 'version'>[]): boolean {
   if (specifiers.length !== 1) return false;
-  const [clause] = specifiers as [SpecifierToken];
+  const [clause] = specifiers as [Pick<SpecifierToken, 'operator' | 'version'>];
   if (clause.operator === '===') return true;
   return clause.operator === '==' && !clause.version.endsWith('.*');
 }
