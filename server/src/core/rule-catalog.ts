@@ -26,6 +26,7 @@ const RULES: Record<RuleId, Omit<RuleInfo, 'id'>> = {
   'latest-tag': { fileKind: 'dockerfile', defaultSeverity: 'warning', needsNetwork: false, hadolint: ['DL3007'], summary: 'FROM an image tagged latest.' },
   'missing-digest': { fileKind: 'dockerfile', defaultSeverity: 'information', needsNetwork: false, summary: 'A tag without an @sha256: digest; tags move.' },
   'unresolved-image': { fileKind: 'dockerfile', defaultSeverity: 'information', needsNetwork: false, summary: 'The image reference still holds a variable with no value.' },
+  'invalid-image': { fileKind: 'dockerfile', defaultSeverity: 'error', needsNetwork: false, summary: 'FROM a reference Docker would refuse (invalid reference format).' },
   'unpinned-pip-install': { fileKind: 'dockerfile', defaultSeverity: 'warning', needsNetwork: false, hadolint: ['DL3013'], summary: 'pip install of a named package without an exact == version.' },
   'unpinned-apt-install': { fileKind: 'dockerfile', defaultSeverity: 'warning', needsNetwork: false, hadolint: ['DL3008'], summary: 'apt-get/apt install of a package without =version.' },
   'unpinned-apk-add': { fileKind: 'dockerfile', defaultSeverity: 'warning', needsNetwork: false, hadolint: ['DL3018'], summary: 'apk add of a package without =version.' },

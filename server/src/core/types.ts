@@ -41,6 +41,7 @@ export type RuleId =
   | 'latest-tag'
   | 'missing-digest'
   | 'unresolved-image'
+  | 'invalid-image'
   | 'unpinned-pip-install'
   | 'unpinned-apt-install'
   | 'unpinned-apk-add'

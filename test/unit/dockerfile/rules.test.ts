@@ -502,3 +502,29 @@ describe('Dockerfile rules', () => {
     });
   });
 });
+
+describe('Dockerfile rules: references Docker refuses, platform ARGs, cd in RUN', () => {
+  it('reports invalid-image for references Docker would refuse', async () => {
+    const findings = await expectFindings('FROM Python:3\nFROM python:3.12@sha256:abc\n', [
+      ['invalid-image', '0:5-0:13', 'Python:3'],
+      ['invalid-image', '1:5-1:27', 'python:3.12@sha256:abc'],
+    ]);
+    assert.match(findings[0]!.message, /must be lowercase/);
+    assert.equal(findings[0]!.severity, 'error');
+  });
+
+  it("takes a stage picked by BuildKit's platform ARGs for a stage, and says why other uses cannot be checked", async () => {
+    const findings = await expectFindings(
+      'FROM golang:1.22@sha256:' + 'a'.repeat(64) + ' AS binaries-linux\nFROM binaries-$TARGETOS AS bin\nFROM alpine-${TARGETARCH}\n',
+      [['unresolved-image', '2:5-2:25', 'alpine-${TARGETARCH}']],
+    );
+    assert.match(findings[0]!.message, /depends on the platform being built for \(\$TARGETARCH\)/);
+    assert.doesNotMatch(findings[0]!.message, /Give the ARG a default/);
+  });
+
+  it('follows cd inside a RUN when tracing pip install -r', async () => {
+    const source = `FROM python:3.12@sha256:${'b'.repeat(64)}\nCOPY requirements.txt /app/\nRUN cd /app && pip install -r requirements.txt\n`;
+    const findings = await expectFindings(source, [['unpinned-requirements-file', '2:30-2:46', 'requirements.txt']], { files: { '/ctx/requirements.txt': 'flask\n' } });
+    assert.match(findings[0]!.message, /has 1 requirement that is not pinned/);
+  });
+});

@@ -7,9 +7,9 @@
 import type { LogicalLine } from '../logical-line';
 import type { Range } from '../types';
 import { contextPathOf, resolvePosix, type ContextCopy } from './build-context';
-import { findInstalls, findInstallsInShell, type CommandInstalls, type PackageInstall, type RequirementFileRef } from './installs';
+import { findInstalls, type CommandInstalls, type PackageInstall, type RequirementFileRef } from './installs';
 import type { DockerfileDocument, Instruction } from './model';
-import { basename, commandsFromWords, isShellScript } from './shell';
+import { basename, commandsFromWords, isShellScript, splitCommands, type ShellCommand } from './shell';
 
 export interface RunInstall {
   instruction: Instruction;
@@ -71,7 +71,7 @@ export function analyzeRuns(document: DockerfileDocument): RunAnalysis {
 
 function analyzeRun(instruction: Instruction, state: StageState, result: RunAnalysis): void {
   const mounts = bindMounts(instruction, state.workdir);
-  const collect = (found: CommandInstalls, line: LogicalLine) => {
+  const collect = (found: CommandInstalls, line: LogicalLine, cwd: string) => {
     for (const install of found.installs) {
       result.installs.push({ instruction, install, range: line.rangeOf(install.nameStart, Math.max(install.nameEnd, install.specifierEnd)) });
     }
@@ -81,26 +81,35 @@ function analyzeRun(instruction: Instruction, state: StageState, result: RunAnal
       if (ref.path.hasVariable) {
         use.untraced = `the path '${ref.path.value}' holds a variable, known only at build time`;
       } else {
-        const inImage = resolvePosix(state.workdir, ref.path.value);
+        const inImage = resolvePosix(cwd, ref.path.value);
         use.contextPath = contextPathOf(inImage, [...state.copies, ...mounts]);
         if (use.contextPath === undefined) use.untraced = `no COPY or ADD from the build context puts a file at ${inImage} before this RUN`;
       }
       result.requirementsFiles.push(use);
     }
   };
+  // Commands run in order, so `cd /app && pip install -r requirements.txt` reads /app/requirements.txt.
+  const run = (commands: ShellCommand[], line: LogicalLine) => {
+    let cwd = state.workdir;
+    for (const command of commands) {
+      const [program, target] = command.words;
+      if (program && basename(program.value) === 'cd') {
+        if (target && !target.hasVariable && !target.value.startsWith('-')) cwd = resolvePosix(cwd, target.value);
+        continue;
+      }
+      collect(findInstalls(command), line, cwd);
+    }
+  };
   const args = instruction.args;
-  if (instruction.form === 'json') {
-    for (const command of commandsFromWords(instruction.words, args.text)) collect(findInstalls(command), args);
-  } else {
-    collect(findInstallsInShell(args.text.slice(instruction.argsStart), instruction.argsStart), args);
-  }
+  if (instruction.form === 'json') run(commandsFromWords(instruction.words, args.text), args);
+  else run(splitCommands(args.text.slice(instruction.argsStart), instruction.argsStart), args);
   // `RUN <<EOF` (or `RUN bash <<EOF`) runs the body as a script; `RUN python3 <<EOF` does not.
   if (instruction.heredocs.length > 0) {
     const command = args.text.slice(instruction.argsStart).replace(/<<-?\s*["']?[A-Za-z0-9_.-]+["']?/g, '').trim();
     const program = basename(command.split(/\s+/)[0] ?? '');
     if (command === '' || SHELL_PROGRAMS.has(program)) {
       for (const heredoc of instruction.heredocs) {
-        if (isShellScript(heredoc.body.text)) collect(findInstallsInShell(heredoc.body.text, 0), heredoc.body);
+        if (isShellScript(heredoc.body.text)) run(splitCommands(heredoc.body.text, 0), heredoc.body);
       }
     }
   }

@@ -33,7 +33,20 @@ export interface ImageUse {
   stageName?: string;
   /** Why an `invalid` reference is invalid. */
   error?: string;
+  /** Unresolved only because it uses BuildKit's platform ARGs (`$TARGETOS`…). */
+  platformDependent?: boolean;
 }
+
+/**
+ * BuildKit's automatic platform ARGs, set in the global scope of every build
+ * (https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope).
+ * Their values depend on the platform, so a reference using them is resolved for one
+ * representative platform only to see whether it names an earlier stage.
+ */
+const PLATFORM_ARGS: Record<string, string> = {
+  TARGETPLATFORM: 'linux/amd64', TARGETOS: 'linux', TARGETARCH: 'amd64', TARGETVARIANT: '',
+  BUILDPLATFORM: 'linux/amd64', BUILDOS: 'linux', BUILDARCH: 'amd64', BUILDVARIANT: '',
+};
 
 /** Values of the global ARGs (before the first FROM), defaults only: build args are unknown here. */
 export function globalArgs(document: DockerfileDocument): Map<string, string | undefined> {
@@ -84,6 +97,13 @@ function resolveFrom(instruction: Instruction, word: ArgToken, args: Map<string,
   }, { escapeChar });
   const base: ImageUse = { instruction, kind: 'image', written: word.value, expanded: expanded.value, range, unresolved: expanded.unresolved, substituted };
   if (expanded.unresolved.length > 0 || expanded.error) {
+    const platformOnly = !expanded.error && expanded.unresolved.every((name) => name in PLATFORM_ARGS);
+    if (platformOnly) {
+      // `FROM binaries-$TARGETOS`: one stage per platform, chosen by BuildKit.
+      const forPlatform = expandWord(word.value, (name) => args.get(name) ?? PLATFORM_ARGS[name], { escapeChar });
+      if (stages.has(forPlatform.value.toLowerCase())) return { ...base, kind: 'stage' };
+      return { ...base, kind: 'unresolved', platformDependent: true };
+    }
     return { ...base, kind: 'unresolved', error: expanded.error };
   }
   if (stages.has(expanded.value.toLowerCase())) return { ...base, kind: 'stage' };

@@ -1,4 +1,5 @@
 import type { DockerfileRule } from './context';
+import { invalidImage } from './invalid-image';
 import { latestTag } from './latest-tag';
 import { missingDigest } from './missing-digest';
 import { unpinnedApkAdd } from './unpinned-apk-add';
@@ -16,6 +17,7 @@ export const DOCKERFILE_RULES: readonly DockerfileRule[] = [
   latestTag,
   missingDigest,
   unresolvedImage,
+  invalidImage,
   unpinnedPipInstall,
   unpinnedAptInstall,
   unpinnedApkAdd,
