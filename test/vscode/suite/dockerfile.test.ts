@@ -10,6 +10,9 @@ import {
   workspaceUri,
 } from './helpers';
 
+/** Waits that depend on file-watcher events. */
+const WATCHER_WAIT_MS = 50_000;
+
 type Rows = [string | undefined, number, number, number, number, string][];
 
 /** `[rule, startLine, startChar, endLine, endChar, severity]`, compact for deepEqual. */
@@ -101,7 +104,10 @@ describe('Dockerfiles in a real VS Code', () => {
     await waitForDiagnostics(dockerfile.uri, unpinnedCount(2), 'the count of 2 again after the revert');
   });
 
-  it('re-checks a requirements file when a Dockerfile that installs it is created or deleted on disk', async () => {
+  it('re-checks a requirements file when a Dockerfile that installs it is created or deleted on disk', async function () {
+    // File-watcher events travel disk → VS Code's watcher → client → server → refresh → pull;
+    // on a loaded 2-core machine that chain can take well over the usual wait.
+    this.timeout(120_000);
     const requirements = await openFixture('service/requirements.txt');
     const mentionsDockerfile = (diagnostics: vscode.Diagnostic[]) => diagnostics.some((d) => ruleOf(d) === 'unpinned-requirement' && /installed into an image by Dockerfile line 3/.test(d.message));
     const unpinned = await waitForDiagnostics(requirements.uri, (current) => hasRule(current, 'unpinned-requirement'), 'unpinned-requirement on gunicorn');
@@ -110,12 +116,12 @@ describe('Dockerfiles in a real VS Code', () => {
     // Written behind the editor's back: only the file watcher tells the server.
     await vscode.workspace.fs.writeFile(dockerfile, new TextEncoder().encode('FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n'));
     try {
-      const diagnostics = await waitForDiagnostics(requirements.uri, mentionsDockerfile, 'unpinned-requirement naming the new Dockerfile');
+      const diagnostics = await waitForDiagnostics(requirements.uri, mentionsDockerfile, 'unpinned-requirement naming the new Dockerfile', WATCHER_WAIT_MS);
       assert.deepEqual(relatedRows(only(diagnostics, 'unpinned-requirement')), [[dockerfile.fsPath, 2, 19, 2, 35]]);
     } finally {
       await vscode.workspace.fs.delete(dockerfile);
     }
-    await waitForDiagnostics(requirements.uri, (current) => hasRule(current, 'unpinned-requirement') && !mentionsDockerfile(current), 'unpinned-requirement without the deleted Dockerfile');
+    await waitForDiagnostics(requirements.uri, (current) => hasRule(current, 'unpinned-requirement') && !mentionsDockerfile(current), 'unpinned-requirement without the deleted Dockerfile', WATCHER_WAIT_MS);
   });
 
   it('treats Containerfile as a Dockerfile', async () => {
