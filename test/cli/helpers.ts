@@ -65,6 +65,25 @@ export function removeTree(root: string): void {
   rmSync(root, { recursive: true, force: true });
 }
 
+/**
+ * Registers mocha hooks that check dist/cli.js is built and write `files` to a temporary
+ * folder before the enclosing `describe`'s tests, and remove it after them; `dir` is that folder.
+ */
+export function useProject(files: Record<string, string | Buffer>): { readonly dir: string } {
+  let dir: string | undefined;
+  before(assertCliBuilt);
+  before(() => {
+    dir = makeTree(files);
+  });
+  after(() => removeTree(dir!));
+  return {
+    get dir() {
+      if (dir === undefined) throw new Error('useProject(): no folder outside the tests');
+      return dir;
+    },
+  };
+}
+
 /** The `--format json` report (SPEC §7). */
 export interface JsonReport {
   version: number;

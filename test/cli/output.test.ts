@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { assertCliBuilt, assertGitHubSarif, CLI, makeTree, parseJsonReport, removeTree, runCli } from './helpers';
+import { assertGitHubSarif, CLI, makeTree, parseJsonReport, removeTree, runCli, useProject } from './helpers';
 
 const PROJECT = {
   'requirements.txt': 'requests\nflask>=2.0\ndjango==4.2.7\n',
@@ -16,17 +16,11 @@ const PROJECT = {
 
 describe('cli: output', function () {
   this.timeout(30_000);
-  let dir: string;
-
-  before(assertCliBuilt);
-  before(() => {
-    dir = makeTree(PROJECT);
-  });
-  after(() => removeTree(dir));
+  const fixture = useProject(PROJECT);
 
   describe('text', () => {
     it('prints one path:line:col: severity rule message line per finding, without colour when piped', () => {
-      const run = runCli(['check'], dir);
+      const run = runCli(['check'], fixture.dir);
       assert.equal(run.status, 1);
       const lines = run.stdout.split('\n');
       assert.equal(lines.pop(), '', 'ends with a newline');
@@ -39,19 +33,19 @@ describe('cli: output', function () {
     });
 
     it('ends with a one-line summary on stderr', () => {
-      const run = runCli(['check'], dir);
+      const run = runCli(['check'], fixture.dir);
       assert.equal(run.stderr, '3 files checked, 1 error, 2 warnings, 0 information, 0 hints\n');
     });
 
     it('colours severities and dims rule ids with FORCE_COLOR=1, even when piped', () => {
-      const run = runCli(['check'], dir, { FORCE_COLOR: '1' });
+      const run = runCli(['check'], fixture.dir, { FORCE_COLOR: '1' });
       assert.ok(run.stdout.includes('\x1b[33mwarning\x1b[0m'), JSON.stringify(run.stdout));
       assert.ok(run.stdout.includes('\x1b[31merror\x1b[0m'));
       assert.ok(run.stdout.includes('\x1b[2munpinned-requirement\x1b[0m'));
     });
 
     it('has no colour with NO_COLOR set', () => {
-      const run = runCli(['check'], dir, { NO_COLOR: '1' });
+      const run = runCli(['check'], fixture.dir, { NO_COLOR: '1' });
       assert.ok(!run.stdout.includes('\x1b'));
     });
 
@@ -61,7 +55,7 @@ describe('cli: output', function () {
       const env: Record<string, string | undefined> = { ...process.env, TERM: 'xterm-256color' };
       delete env.FORCE_COLOR;
       delete env.NO_COLOR;
-      const result = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, env, encoding: 'utf8', timeout: 20_000 });
+      const result = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: fixture.dir, env, encoding: 'utf8', timeout: 20_000 });
       if (result.error || result.status === null || !result.stdout) this.skip(); // no `script` here
       const out = result.stdout;
       assert.ok(out.includes('\x1b[33mwarning\x1b[0m'), JSON.stringify(out));
@@ -73,7 +67,7 @@ describe('cli: output', function () {
 
   describe('json', () => {
     it('prints exactly the SPEC §7 report, every checked file included, and nothing else', () => {
-      const run = runCli(['check', '--format', 'json'], dir);
+      const run = runCli(['check', '--format', 'json'], fixture.dir);
       assert.equal(run.status, 1);
       const report = parseJsonReport(run.stdout);
       assert.deepEqual(report.files.map((file) => file.path), ['docs/requirements.txt', 'requirements.txt', 'requirements/base.txt']);
@@ -100,7 +94,7 @@ describe('cli: output', function () {
     });
 
     it('ignores FORCE_COLOR', () => {
-      const run = runCli(['check', '--format', 'json'], dir, { FORCE_COLOR: '1' });
+      const run = runCli(['check', '--format', 'json'], fixture.dir, { FORCE_COLOR: '1' });
       assert.ok(!run.stdout.includes('\x1b'));
       parseJsonReport(run.stdout);
     });
@@ -108,12 +102,12 @@ describe('cli: output', function () {
 
   describe('sarif', () => {
     it('prints a SARIF 2.1.0 log that GitHub code scanning accepts, and nothing else', () => {
-      const run = runCli(['check', '--format', 'sarif'], dir, { FORCE_COLOR: '1' });
+      const run = runCli(['check', '--format', 'sarif'], fixture.dir, { FORCE_COLOR: '1' });
       assert.equal(run.status, 1);
       const log = JSON.parse(run.stdout);
       assertGitHubSarif(log);
       const sarifRun = log.runs[0];
-      assert.equal(sarifRun.originalUriBaseIds['%SRCROOT%'].uri, `${pathToFileURL(realpathSync(dir)).href}/`);
+      assert.equal(sarifRun.originalUriBaseIds['%SRCROOT%'].uri, `${pathToFileURL(realpathSync(fixture.dir)).href}/`);
       const results = sarifRun.results.map((result: any) => [ // eslint-disable-line @typescript-eslint/no-explicit-any
         result.ruleId,
         result.level,

@@ -5,34 +5,24 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { fileUri, makeTree, removeTree, SEVERITY, summary, TestServer } from './harness';
+import { fileUri, SEVERITY, summary, TestServer, useServer } from './harness';
 
 describe('server: diagnostics', function () {
   this.timeout(20_000);
-  let server: TestServer;
-  let dir: string;
-
-  before(async () => {
-    dir = makeTree();
-    server = await TestServer.start({ folders: [dir] });
-  });
-  after(async () => {
-    await server?.dispose();
-    removeTree(dir);
-  });
+  const fixture = useServer();
 
   /** Opens `text` as a fresh requirements document in the temp folder and pulls its diagnostics. */
   let counter = 0;
   async function check(text: string, name = `requirements-${++counter}.txt`) {
-    const uri = fileUri(join(dir, name));
-    await server.open(uri, text);
-    const items = await server.pull(uri);
-    await server.close(uri);
+    const uri = fileUri(join(fixture.dir, name));
+    await fixture.server.open(uri, text);
+    const items = await fixture.server.pull(uri);
+    await fixture.server.close(uri);
     return items;
   }
 
   it('advertises pull diagnostics with inter-file dependencies and no workspace diagnostics', () => {
-    const capabilities = server.initializeResult.capabilities;
+    const capabilities = fixture.server.initializeResult.capabilities;
     assert.deepEqual(capabilities.diagnosticProvider, { identifier: 'pin-hygiene', interFileDependencies: true, workspaceDiagnostics: false });
     assert.equal(capabilities.textDocumentSync, 2 /* incremental */);
   });
@@ -77,10 +67,10 @@ describe('server: diagnostics', function () {
   });
 
   it('points a duplicate at the first occurrence through relatedInformation in the same document', async () => {
-    const uri = fileUri(join(dir, 'requirements-duplicate.txt'));
-    await server.open(uri, 'Django==4.2.7\ndjango==4.2.7\n');
-    const items = await server.pull(uri);
-    await server.close(uri);
+    const uri = fileUri(join(fixture.dir, 'requirements-duplicate.txt'));
+    await fixture.server.open(uri, 'Django==4.2.7\ndjango==4.2.7\n');
+    const items = await fixture.server.pull(uri);
+    await fixture.server.close(uri);
     const duplicate = items.find((d) => d.code === 'duplicate-requirement');
     assert.ok(duplicate, JSON.stringify(items));
     assert.equal(duplicate.range.start.line, 1);
@@ -90,71 +80,71 @@ describe('server: diagnostics', function () {
   });
 
   it('follows edits: full-text and incremental changes are re-checked on the next pull', async () => {
-    const uri = fileUri(join(dir, 'requirements-edit.txt'));
-    await server.open(uri, 'requests\n');
-    assert.deepEqual(summary(await server.pull(uri)), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
+    const uri = fileUri(join(fixture.dir, 'requirements-edit.txt'));
+    await fixture.server.open(uri, 'requests\n');
+    assert.deepEqual(summary(await fixture.server.pull(uri)), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
 
-    await server.change(uri, 'requests==2.32.3\n');
-    assert.deepEqual(await server.pull(uri), []);
+    await fixture.server.change(uri, 'requests==2.32.3\n');
+    assert.deepEqual(await fixture.server.pull(uri), []);
 
     // Incremental: replace "==2.32.3" with ">=2".
-    await server.change(uri, [{ range: { start: { line: 0, character: 8 }, end: { line: 0, character: 16 } }, text: '>=2' }]);
-    assert.deepEqual(summary(await server.pull(uri)), [['loose-requirement', SEVERITY.warning, 0, 0, 0, 11]]);
-    await server.close(uri);
+    await fixture.server.change(uri, [{ range: { start: { line: 0, character: 8 }, end: { line: 0, character: 16 } }, text: '>=2' }]);
+    assert.deepEqual(summary(await fixture.server.pull(uri)), [['loose-requirement', SEVERITY.warning, 0, 0, 0, 11]]);
+    await fixture.server.close(uri);
   });
 
   it('returns an empty report for a document that is not open', async () => {
-    assert.deepEqual(await server.pull(fileUri(join(dir, 'requirements-never-opened.txt'))), []);
+    assert.deepEqual(await fixture.server.pull(fileUri(join(fixture.dir, 'requirements-never-opened.txt'))), []);
   });
 
   it('checks unsaved (untitled:) requirements documents', async () => {
     const uri = 'untitled:Untitled-1';
     // An unsaved buffer has no folder to resolve `-r` against: the include is not called missing.
-    await server.open(uri, 'requests\n-r base.txt\n');
-    assert.deepEqual(summary(await server.pull(uri)), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
-    await server.close(uri);
+    await fixture.server.open(uri, 'requests\n-r base.txt\n');
+    assert.deepEqual(summary(await fixture.server.pull(uri)), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
+    await fixture.server.close(uri);
   });
 
   it('recognises requirements files by name when the language id is not pip-requirements', async () => {
-    const uri = fileUri(join(dir, 'dev-requirements.txt'));
-    await server.open(uri, 'requests\n', 'plaintext');
-    assert.deepEqual(summary(await server.pull(uri)).map((row) => row[0]), ['unpinned-requirement']);
-    await server.close(uri);
+    const uri = fileUri(join(fixture.dir, 'dev-requirements.txt'));
+    await fixture.server.open(uri, 'requests\n', 'plaintext');
+    assert.deepEqual(summary(await fixture.server.pull(uri)).map((row) => row[0]), ['unpinned-requirement']);
+    await fixture.server.close(uri);
   });
 
   it('ignores documents that are neither requirements files nor Dockerfiles', async () => {
-    const notes = fileUri(join(dir, 'notes.txt'));
-    await server.open(notes, 'requests\n', 'plaintext');
-    assert.deepEqual(await server.pull(notes), []);
-    await server.close(notes);
+    const notes = fileUri(join(fixture.dir, 'notes.txt'));
+    await fixture.server.open(notes, 'requests\n', 'plaintext');
+    assert.deepEqual(await fixture.server.pull(notes), []);
+    await fixture.server.close(notes);
   });
 
   it('asks workspace/configuration for the pinHygiene section scoped to the document', async () => {
-    const uri = fileUri(join(dir, 'requirements-scoped.txt'));
-    await server.open(uri, 'requests\n');
-    await server.pull(uri);
-    await server.close(uri);
-    const items = server.configurationRequests.flatMap((request) => request.items);
+    const uri = fileUri(join(fixture.dir, 'requirements-scoped.txt'));
+    await fixture.server.open(uri, 'requests\n');
+    await fixture.server.pull(uri);
+    await fixture.server.close(uri);
+    const items = fixture.server.configurationRequests.flatMap((request) => request.items);
     assert.ok(items.some((item) => item.scopeUri === uri && item.section === 'pinHygiene'), JSON.stringify(items));
   });
 
   it('subscribes to changes of its own settings section only', () => {
-    const registration = server.registrations.find((r) => r.method === 'workspace/didChangeConfiguration');
+    const registration = fixture.server.registrations.find((r) => r.method === 'workspace/didChangeConfiguration');
     assert.deepEqual(registration?.registerOptions, { section: 'pinHygiene' });
   });
 
   it('logs its start to the client, not to stdout', async () => {
-    await server.waitForLog(/Pin Hygiene server started .*workspace trusted/);
+    await fixture.server.waitForLog(/Pin Hygiene server started .*workspace trusted/);
   });
 
   it('traces each check with its timing once the client turns tracing on', async () => {
-    await server.connection.sendNotification('$/setTrace', { value: 'verbose' });
-    const uri = fileUri(join(dir, 'requirements-traced.txt'));
-    await server.open(uri, 'requests\n');
-    await server.pull(uri);
-    await server.close(uri);
-    await server.connection.sendNotification('$/setTrace', { value: 'off' });
-    assert.ok(server.traces.some((message) => message.startsWith(`Checked ${uri}`) && /\d+ ms: 1 finding/.test(message)), JSON.stringify(server.traces));
+    await fixture.server.connection.sendNotification('$/setTrace', { value: 'verbose' });
+    const uri = fileUri(join(fixture.dir, 'requirements-traced.txt'));
+    await fixture.server.open(uri, 'requests\n');
+    await fixture.server.pull(uri);
+    await fixture.server.close(uri);
+    await fixture.server.connection.sendNotification('$/setTrace', { value: 'off' });
+    assert.ok(fixture.server.traces.some((message) => message.startsWith(`Checked ${uri}`) && /\d+ ms: 1 finding/.test(message)), JSON.stringify(fixture.server.traces));
   });
 });
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { fileUri, makeTree, removeTree, SEVERITY, summary, TestServer, writeTree } from './harness';
+import { fileUri, SEVERITY, summary, useServer, writeTree } from './harness';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -42,22 +42,12 @@ function find(items: Diagnostic[], rule: string): Diagnostic | undefined {
 
 describe('server: Dockerfiles', function () {
   this.timeout(20_000);
-  let server: TestServer;
-  let dir: string;
-  const uri = (path: string) => fileUri(join(dir, path));
-
-  beforeEach(async () => {
-    dir = makeTree();
-    server = await TestServer.start({ folders: [dir] });
-  });
-  afterEach(async () => {
-    await server?.dispose();
-    removeTree(dir);
-  });
+  const fixture = useServer({ perTest: true });
+  const uri = (path: string) => fileUri(join(fixture.dir, path));
 
   it('reports the offline Dockerfile rules on their tokens with their default severities and doc links', async () => {
     const dockerfile = uri('Dockerfile');
-    await server.open(dockerfile, [
+    await fixture.server.open(dockerfile, [
       'FROM python:3.12-slim',
       'FROM ubuntu',
       'FROM node:latest',
@@ -67,7 +57,7 @@ describe('server: Dockerfiles', function () {
       'RUN npm install -g typescript',
       'RUN gem install bundler',
     ].join('\n') + '\n', 'dockerfile');
-    const items = await server.pull(dockerfile);
+    const items = await fixture.server.pull(dockerfile);
     assert.deepEqual(summary(items), [
       ['missing-digest', SEVERITY.information, 0, 12, 0, 21],
       ['untagged-image', SEVERITY.warning, 1, 5, 1, 11],
@@ -90,29 +80,29 @@ describe('server: Dockerfiles', function () {
   it('recognises Dockerfiles by name (Containerfile, *.Dockerfile, Dockerfile.*) and by language id', async () => {
     const text = 'FROM python:3.12-slim\n';
     for (const name of ['Containerfile', 'Containerfile.prod', 'api.Dockerfile', 'Dockerfile.dev', 'build.dockerfile']) {
-      await server.open(uri(name), text, 'plaintext');
-      assert.deepEqual(summary(await server.pull(uri(name))), [['missing-digest', SEVERITY.information, 0, 12, 0, 21]], name);
-      await server.close(uri(name));
+      await fixture.server.open(uri(name), text, 'plaintext');
+      assert.deepEqual(summary(await fixture.server.pull(uri(name))), [['missing-digest', SEVERITY.information, 0, 12, 0, 21]], name);
+      await fixture.server.close(uri(name));
     }
     // The language id decides: a file the user marked as a Dockerfile is one, whatever its name.
-    await server.open(uri('images/web'), text, 'dockerfile');
-    assert.deepEqual(summary(await server.pull(uri('images/web'))).map((row) => row[0]), ['missing-digest']);
+    await fixture.server.open(uri('images/web'), text, 'dockerfile');
+    assert.deepEqual(summary(await fixture.server.pull(uri('images/web'))).map((row) => row[0]), ['missing-digest']);
   });
 
   it('checks unsaved (untitled:) Dockerfiles', async () => {
     const untitled = 'untitled:Untitled-1';
-    await server.open(untitled, 'FROM python:3.12-slim\nRUN pip install flask\n', 'dockerfile');
-    assert.deepEqual(summary(await server.pull(untitled)), [
+    await fixture.server.open(untitled, 'FROM python:3.12-slim\nRUN pip install flask\n', 'dockerfile');
+    assert.deepEqual(summary(await fixture.server.pull(untitled)), [
       ['missing-digest', SEVERITY.information, 0, 12, 0, 21],
       ['unpinned-pip-install', SEVERITY.warning, 1, 16, 1, 21],
     ]);
   });
 
   it('points unpinned-requirements-file at each unpinned requirement in the requirements files it installs', async () => {
-    writeTree(dir, PROJECT);
+    writeTree(fixture.dir, PROJECT);
     const dockerfile = uri('Dockerfile');
-    await server.open(dockerfile, PROJECT.Dockerfile, 'dockerfile');
-    const items = await server.pull(dockerfile);
+    await fixture.server.open(dockerfile, PROJECT.Dockerfile, 'dockerfile');
+    const items = await fixture.server.pull(dockerfile);
     assert.deepEqual(summary(items), [['unpinned-requirements-file', SEVERITY.warning, 3, 34, 3, 50]]);
     const [diagnostic] = items;
     assert.match(message(diagnostic), /'requirements\.txt' has 3 requirements that are not pinned/);
@@ -126,10 +116,10 @@ describe('server: Dockerfiles', function () {
   });
 
   it('names the Dockerfile that installs a requirements file in its unpinned and loose findings', async () => {
-    writeTree(dir, PROJECT);
+    writeTree(fixture.dir, PROJECT);
     const requirements = uri('requirements.txt');
-    await server.open(requirements, PROJECT['requirements.txt']);
-    const items = await server.pull(requirements);
+    await fixture.server.open(requirements, PROJECT['requirements.txt']);
+    const items = await fixture.server.pull(requirements);
     assert.deepEqual(summary(items), [
       ['loose-requirement', SEVERITY.warning, 2, 0, 2, 14],
       ['unpinned-requirement', SEVERITY.warning, 3, 0, 3, 8],
@@ -140,109 +130,109 @@ describe('server: Dockerfiles', function () {
     }
     // Installed through requirements.txt's -r include.
     const base = uri('base-requirements.txt');
-    await server.open(base, PROJECT['base-requirements.txt']);
-    const [loose] = await server.pull(base);
+    await fixture.server.open(base, PROJECT['base-requirements.txt']);
+    const [loose] = await fixture.server.pull(base);
     assert.equal(loose?.code, 'loose-requirement');
     assert.match(message(loose), /installed into an image by Dockerfile line 4/);
     assert.deepEqual(relatedRows(loose), [[uri('Dockerfile'), 3, 34, 3, 50]]);
   });
 
   it('reads the requirements file from the editor: editing it refreshes the Dockerfile and changes the count', async () => {
-    writeTree(dir, PROJECT);
+    writeTree(fixture.dir, PROJECT);
     const dockerfile = uri('Dockerfile');
     const requirements = uri('requirements.txt');
-    await server.open(dockerfile, PROJECT.Dockerfile, 'dockerfile');
-    assert.match(message((await server.pull(dockerfile))[0]), /has 3 requirements/);
+    await fixture.server.open(dockerfile, PROJECT.Dockerfile, 'dockerfile');
+    assert.match(message((await fixture.server.pull(dockerfile))[0]), /has 3 requirements/);
 
-    let refreshed = server.nextRefresh();
-    await server.open(requirements, PROJECT['requirements.txt']);
+    let refreshed = fixture.server.nextRefresh();
+    await fixture.server.open(requirements, PROJECT['requirements.txt']);
     await refreshed;
-    refreshed = server.nextRefresh();
-    await server.change(requirements, '-r base-requirements.txt\nflask==3.0.3\nrequests==2.32.3\neventlet\n');
+    refreshed = fixture.server.nextRefresh();
+    await fixture.server.change(requirements, '-r base-requirements.txt\nflask==3.0.3\nrequests==2.32.3\neventlet\n');
     await refreshed;
-    let [diagnostic] = await server.pull(dockerfile);
+    let [diagnostic] = await fixture.server.pull(dockerfile);
     assert.match(message(diagnostic), /has 2 requirements that are not pinned to one version \(eventlet, django\)/);
     assert.deepEqual(relatedRows(diagnostic).sort(), [[uri('base-requirements.txt'), 0, 0, 0, 11], [requirements, 3, 0, 3, 8]].sort());
 
     // An include of the installed file counts too, and is read from the editor as well.
     const base = uri('base-requirements.txt');
-    refreshed = server.nextRefresh();
-    await server.open(base, PROJECT['base-requirements.txt']);
+    refreshed = fixture.server.nextRefresh();
+    await fixture.server.open(base, PROJECT['base-requirements.txt']);
     await refreshed;
-    refreshed = server.nextRefresh();
-    await server.change(base, 'django==4.2.7\n');
+    refreshed = fixture.server.nextRefresh();
+    await fixture.server.change(base, 'django==4.2.7\n');
     await refreshed;
-    [diagnostic] = await server.pull(dockerfile);
+    [diagnostic] = await fixture.server.pull(dockerfile);
     assert.match(message(diagnostic), /has 1 requirement that is not pinned to one version \(eventlet\)/);
 
     // Closed without saving: back to the files on disk.
-    refreshed = server.nextRefresh();
-    await server.close(requirements);
-    await server.close(base);
+    refreshed = fixture.server.nextRefresh();
+    await fixture.server.close(requirements);
+    await fixture.server.close(base);
     await refreshed;
-    assert.match(message((await server.pull(dockerfile))[0]), /has 3 requirements/);
+    assert.match(message((await fixture.server.pull(dockerfile))[0]), /has 3 requirements/);
   });
 
   it('reads the Dockerfile from the editor: an unsaved edit that drops the install changes the requirements findings', async () => {
-    writeTree(dir, PROJECT);
+    writeTree(fixture.dir, PROJECT);
     const dockerfile = uri('Dockerfile');
     const requirements = uri('requirements.txt');
-    await server.open(requirements, PROJECT['requirements.txt']);
-    assert.ok((await server.pull(requirements)).every((item) => /Dockerfile line 4/.test(message(item))));
+    await fixture.server.open(requirements, PROJECT['requirements.txt']);
+    assert.ok((await fixture.server.pull(requirements)).every((item) => /Dockerfile line 4/.test(message(item))));
 
-    let refreshed = server.nextRefresh();
-    await server.open(dockerfile, PROJECT.Dockerfile, 'dockerfile');
+    let refreshed = fixture.server.nextRefresh();
+    await fixture.server.open(dockerfile, PROJECT.Dockerfile, 'dockerfile');
     await refreshed;
-    refreshed = server.nextRefresh();
-    await server.change(dockerfile, `FROM python:3.12-slim@${DIGEST}\nRUN pip install flask==3.0.3\n`);
+    refreshed = fixture.server.nextRefresh();
+    await fixture.server.change(dockerfile, `FROM python:3.12-slim@${DIGEST}\nRUN pip install flask==3.0.3\n`);
     await refreshed;
-    const items = await server.pull(requirements);
+    const items = await fixture.server.pull(requirements);
     assert.deepEqual(summary(items).map((row) => row[0]), ['loose-requirement', 'unpinned-requirement']);
     assert.ok(items.every((item) => !/Dockerfile/.test(message(item)) && item.relatedInformation === undefined), JSON.stringify(items));
   });
 
   it('refreshes a requirements file when a Dockerfile appears in its folder or a parent folder', async () => {
-    writeTree(dir, { 'app/requirements.txt': 'eventlet\n' });
+    writeTree(fixture.dir, { 'app/requirements.txt': 'eventlet\n' });
     const requirements = uri('app/requirements.txt');
-    await server.open(requirements, 'eventlet\n');
-    assert.doesNotMatch(message((await server.pull(requirements))[0]), /Dockerfile/);
+    await fixture.server.open(requirements, 'eventlet\n');
+    assert.doesNotMatch(message((await fixture.server.pull(requirements))[0]), /Dockerfile/);
 
     // The build context is the parent folder; the file did not exist when the requirements file was checked.
-    writeTree(dir, { Containerfile: `FROM python:3.12-slim@${DIGEST}\nCOPY app/requirements.txt /tmp/\nRUN pip install -r /tmp/requirements.txt\n` });
-    const refreshed = server.nextRefresh();
-    await server.changeWatchedFiles([{ uri: uri('Containerfile'), type: 1 }]);
+    writeTree(fixture.dir, { Containerfile: `FROM python:3.12-slim@${DIGEST}\nCOPY app/requirements.txt /tmp/\nRUN pip install -r /tmp/requirements.txt\n` });
+    const refreshed = fixture.server.nextRefresh();
+    await fixture.server.changeWatchedFiles([{ uri: uri('Containerfile'), type: 1 }]);
     await refreshed;
-    const [finding] = await server.pull(requirements);
+    const [finding] = await fixture.server.pull(requirements);
     assert.match(message(finding), /installed into an image by Containerfile line 3/);
     assert.deepEqual(relatedRows(finding), [[uri('Containerfile'), 2, 19, 2, 40]]);
   });
 
   it('refreshes a Dockerfile when the requirements file it installs changes on disk', async () => {
-    writeTree(dir, PROJECT);
+    writeTree(fixture.dir, PROJECT);
     const dockerfile = uri('Dockerfile');
-    await server.open(dockerfile, PROJECT.Dockerfile, 'dockerfile');
-    assert.equal((await server.pull(dockerfile)).length, 1);
+    await fixture.server.open(dockerfile, PROJECT.Dockerfile, 'dockerfile');
+    assert.equal((await fixture.server.pull(dockerfile)).length, 1);
 
-    writeTree(dir, { 'requirements.txt': 'flask==3.0.3\n' });
-    const refreshed = server.nextRefresh();
-    await server.changeWatchedFiles([{ uri: uri('requirements.txt'), type: 2 }]);
+    writeTree(fixture.dir, { 'requirements.txt': 'flask==3.0.3\n' });
+    const refreshed = fixture.server.nextRefresh();
+    await fixture.server.changeWatchedFiles([{ uri: uri('requirements.txt'), type: 2 }]);
     await refreshed;
-    assert.deepEqual(await server.pull(dockerfile), []);
+    assert.deepEqual(await fixture.server.pull(dockerfile), []);
   });
 
   it('does not refresh for Dockerfiles elsewhere, nor for edits to the only document that depends on itself', async () => {
-    writeTree(dir, { ...PROJECT, 'other/Dockerfile': 'FROM python:3.12-slim\n' });
+    writeTree(fixture.dir, { ...PROJECT, 'other/Dockerfile': 'FROM python:3.12-slim\n' });
     const requirements = uri('requirements.txt');
-    await server.open(requirements, PROJECT['requirements.txt']);
-    await server.pull(requirements);
+    await fixture.server.open(requirements, PROJECT['requirements.txt']);
+    await fixture.server.pull(requirements);
     // The requirements file reaches itself through the Dockerfile's -r, but the client pulls the
     // edited document anyway: no refresh for it.
-    await server.change(requirements, 'eventlet\n');
+    await fixture.server.change(requirements, 'eventlet\n');
     const other = uri('other/Dockerfile');
-    await server.open(other, 'FROM python:3.12-slim\n', 'dockerfile');
-    await server.pull(other);
-    await server.change(other, 'FROM python:3.13-slim\n');
-    await server.changeWatchedFiles([{ uri: uri('other/Containerfile'), type: 1 }]);
-    await assert.rejects(server.nextRefresh(500), /no workspace\/diagnostic\/refresh/);
+    await fixture.server.open(other, 'FROM python:3.12-slim\n', 'dockerfile');
+    await fixture.server.pull(other);
+    await fixture.server.change(other, 'FROM python:3.13-slim\n');
+    await fixture.server.changeWatchedFiles([{ uri: uri('other/Containerfile'), type: 1 }]);
+    await assert.rejects(fixture.server.nextRefresh(500), /no workspace\/diagnostic\/refresh/);
   });
 });

@@ -229,6 +229,43 @@ export class TestServer {
   }
 }
 
+/** A server started on a temporary workspace folder, from `useServer()`. */
+export interface ServerFixture {
+  /** The running server (inside the tests). */
+  readonly server: TestServer;
+  /** The workspace folder, empty to begin with (its real path). */
+  readonly dir: string;
+}
+
+/**
+ * Registers mocha hooks that make an empty temporary folder and start a server with it as the
+ * only workspace folder, then dispose of the server and remove the folder: once for the enclosing
+ * `describe`, or, with `perTest`, afresh for each test.
+ */
+export function useServer(options: { perTest?: boolean } = {}): ServerFixture {
+  let server: TestServer | undefined;
+  let dir: string | undefined;
+  const [setUp, tearDown] = options.perTest ? [beforeEach, afterEach] : [before, after];
+  setUp(async () => {
+    dir = makeTree();
+    server = await TestServer.start({ folders: [dir] });
+  });
+  tearDown(async () => {
+    await server?.dispose();
+    removeTree(dir!);
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('useServer(): no server outside the tests');
+      return server;
+    },
+    get dir() {
+      if (dir === undefined) throw new Error('useServer(): no folder outside the tests');
+      return dir;
+    },
+  };
+}
+
 /** A temporary folder holding `files` (relative path → text); its real path, so URIs match what the server computes. */
 export function makeTree(files: Record<string, string> = {}): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'pin-hygiene-server-')));

@@ -5,36 +5,26 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { MAX_DIAGNOSTICS } from '../../server/src/lsp/diagnostics';
-import { fileUri, makeTree, removeTree, SEVERITY, summary, TestServer } from './harness';
+import { fileUri, SEVERITY, summary, TestServer, useServer } from './harness';
 
 describe('server: robustness', function () {
   this.timeout(60_000);
-  let server: TestServer;
-  let dir: string;
-
-  before(async () => {
-    dir = makeTree();
-    server = await TestServer.start({ folders: [dir] });
-  });
-  after(async () => {
-    await server?.dispose();
-    removeTree(dir);
-  });
+  const fixture = useServer();
 
   /** Still alive and correct: a small document gets its usual finding. */
   async function assertHealthy() {
-    const uri = fileUri(join(dir, 'requirements-probe.txt'));
-    await server.open(uri, 'requests\n');
-    assert.deepEqual(summary(await server.pull(uri)).map((row) => row[0]), ['unpinned-requirement']);
-    await server.close(uri);
-    assert.equal(server.child.exitCode, null, `the server exited; stderr: ${server.stderr}`);
+    const uri = fileUri(join(fixture.dir, 'requirements-probe.txt'));
+    await fixture.server.open(uri, 'requests\n');
+    assert.deepEqual(summary(await fixture.server.pull(uri)).map((row) => row[0]), ['unpinned-requirement']);
+    await fixture.server.close(uri);
+    assert.equal(fixture.server.child.exitCode, null, `the server exited; stderr: ${fixture.server.stderr}`);
   }
 
   async function pullOnce(text: string, name: string) {
-    const uri = fileUri(join(dir, name));
-    await server.open(uri, text);
-    const items = await server.pull(uri);
-    await server.close(uri);
+    const uri = fileUri(join(fixture.dir, name));
+    await fixture.server.open(uri, text);
+    const items = await fixture.server.pull(uri);
+    await fixture.server.close(uri);
     return items;
   }
 
@@ -49,7 +39,7 @@ describe('server: robustness', function () {
     const items = await pullOnce('requests\n'.repeat(100_000), 'requirements-many.txt');
     assert.equal(items.length, MAX_DIAGNOSTICS);
     assert.deepEqual(summary(items.slice(0, 1)), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
-    await server.waitForLog(new RegExp(`showing the first ${MAX_DIAGNOSTICS}`));
+    await fixture.server.waitForLog(new RegExp(`showing the first ${MAX_DIAGNOSTICS}`));
     await assertHealthy();
   });
 
@@ -98,36 +88,36 @@ describe('server: robustness', function () {
       'FROM python:3.12-slim\n'.repeat(600_000),
     ];
     for (const [index, text] of texts.entries()) {
-      const uri = fileUri(join(dir, `Dockerfile.pathological-${index}`));
-      await server.open(uri, text, 'dockerfile');
-      assert.ok(Array.isArray(await server.pull(uri)));
-      await server.close(uri);
+      const uri = fileUri(join(fixture.dir, `Dockerfile.pathological-${index}`));
+      await fixture.server.open(uri, text, 'dockerfile');
+      assert.ok(Array.isArray(await fixture.server.pull(uri)));
+      await fixture.server.close(uri);
     }
     // Under the limit with a finding per line: capped like requirements files.
-    const many = fileUri(join(dir, 'many.Dockerfile'));
-    await server.open(many, 'FROM python:3.12-slim\n'.repeat(20_000), 'dockerfile');
-    assert.equal((await server.pull(many)).length, MAX_DIAGNOSTICS);
-    await server.close(many);
+    const many = fileUri(join(fixture.dir, 'many.Dockerfile'));
+    await fixture.server.open(many, 'FROM python:3.12-slim\n'.repeat(20_000), 'dockerfile');
+    assert.equal((await fixture.server.pull(many)).length, MAX_DIAGNOSTICS);
+    await fixture.server.close(many);
     await assertHealthy();
   });
 
   it('copes with a pull that the client cancels at once', async () => {
-    const uri = fileUri(join(dir, 'requirements-cancel.txt'));
-    await server.open(uri, 'requests\n'.repeat(100_000));
+    const uri = fileUri(join(fixture.dir, 'requirements-cancel.txt'));
+    await fixture.server.open(uri, 'requests\n'.repeat(100_000));
     const { CancellationTokenSource } = await import('vscode-jsonrpc/node');
     const source = new CancellationTokenSource();
-    const pending = server.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, source.token);
+    const pending = fixture.server.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, source.token);
     source.cancel();
     await pending.catch(() => undefined);
-    await server.close(uri);
+    await fixture.server.close(uri);
     await assertHealthy();
   });
 
   it('survives notifications about documents it never saw', async () => {
-    const ghost = fileUri(join(dir, 'requirements-ghost.txt'));
-    await server.change(ghost, 'requests\n');
-    await server.close(ghost);
-    await server.changeWatchedFiles([{ uri: 'not a uri', type: 1 }, { uri: 'file://remote-host/share/x.txt', type: 3 }]);
+    const ghost = fileUri(join(fixture.dir, 'requirements-ghost.txt'));
+    await fixture.server.change(ghost, 'requests\n');
+    await fixture.server.close(ghost);
+    await fixture.server.changeWatchedFiles([{ uri: 'not a uri', type: 1 }, { uri: 'file://remote-host/share/x.txt', type: 3 }]);
     await assertHealthy();
   });
 });
