@@ -38,6 +38,15 @@ export async function requirementsFindings(request: AnalyzeRequest, options: Req
   return applySettings(raw, request.settings, ({ rule, logical }) => isSuppressed(directives, rule, logical.firstLine, logical.lastLine));
 }
 
+/** The projects of a requirements file the net rules need registry answers for (normalised names). */
+export function packagesToLookUp(text: string): string[] {
+  const names = new Set<string>();
+  for (const entry of parseRequirementsFile(text).entries) {
+    if (entry.kind === 'requirement' && entry.normalizedName && entry.form === 'named' && !entry.url) names.add(entry.normalizedName);
+  }
+  return [...names];
+}
+
 /** Unpinned and loose findings say which Dockerfile installs the file into an image (SPEC §3, both directions). */
 function withInstallers(raw: RawFinding[], installers: Installer[]): RawFinding[] {
   if (installers.length === 0) return raw;
@@ -70,7 +79,7 @@ async function requirementsContext(request: AnalyzeRequest, document: Requiremen
     if (walk.cycle) cycles.set(entry, walk.cycle);
     hashMode ??= walk.hashMode;
   }
-  return { path: request.path, document, isPipToolsInput: isPipToolsInput(request.path), includes, cycles, hashMode };
+  return { path: request.path, document, isPipToolsInput: isPipToolsInput(request.path), includes, cycles, hashMode, packages: request.packages };
 }
 
 /** Hash-checking mode from this file alone: any `--hash`, or `--require-hashes` (unless `--no-require-hashes`). */

@@ -1,5 +1,8 @@
 import { dockerfileFindings } from './analyze-dockerfile';
 import { requirementsFindings } from './analyze-requirements';
+
+export { packagesToLookUp } from './analyze-requirements';
+import type { Lookup, PackageFacts } from './facts';
 import type { AnalysisHost } from './host';
 import type { AnalysisSettings } from './settings';
 import type { FileKind, Finding } from './types';
@@ -12,6 +15,11 @@ export interface AnalyzeRequest {
   kind: FileKind;
   settings: AnalysisSettings;
   host: AnalysisHost;
+  /**
+   * Registry answers by PEP 503-normalised name, fetched by the caller (the core does no I/O;
+   * `packagesToLookUp` says which). Absent offline: the net rules are then silent.
+   */
+  packages?: ReadonlyMap<string, Lookup<PackageFacts>>;
 }
 
 export interface AnalysisResult {

@@ -1,3 +1,4 @@
+import type { Lookup, PackageFacts } from '../../facts';
 import type { IncludeResult } from '../../host';
 import type { LogicalLine } from '../../requirements/lines';
 import type { IncludeEntry, RequirementsDocument } from '../../requirements/parse';
@@ -15,6 +16,8 @@ export interface RequirementsContext {
   cycles: Map<IncludeEntry, string[]>;
   /** Why pip will be in hash-checking mode, if it will be. */
   hashMode?: string;
+  /** Registry answers by normalised name; absent offline (the net rules are then silent). */
+  packages?: ReadonlyMap<string, Lookup<PackageFacts>>;
 }
 
 /** A finding before severity and suppression are applied; `logical` locates suppression comments. */
