@@ -542,12 +542,12 @@ async function readBody(body: Dispatcher.ResponseData['body'], headers: Record<s
   const tooLarge = () => new HttpError('invalid-response', `response larger than ${maxBytes} bytes from ${url.href}`);
   const coding = headers['content-encoding']?.trim().toLowerCase();
   if (coding && coding !== 'identity') {
-    body.destroy();
+    discard(body);
     throw new HttpError('invalid-response', `undecodable response from ${url.href}: content-encoding ${coding}`);
   }
   const declared = Number(headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    body.destroy();
+    discard(body);
     throw tooLarge();
   }
   const chunks: Buffer[] = [];
@@ -555,13 +555,19 @@ async function readBody(body: Dispatcher.ResponseData['body'], headers: Record<s
   for await (const chunk of body as AsyncIterable<Buffer>) {
     total += chunk.length;
     if (total > maxBytes) {
-      body.destroy();
+      discard(body);
       throw tooLarge();
     }
     chunks.push(chunk);
   }
   // TextDecoder drops a UTF-8 BOM and replaces malformed sequences instead of failing.
   return new TextDecoder('utf-8').decode(Buffer.concat(chunks, total));
+}
+
+/** Stops reading and closes the connection; the stream's abort error has nobody to go to. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function errorCode(error: unknown): string | undefined {
