@@ -23,6 +23,7 @@ const suites = [
   { name: 'unit', command: mocha('test/unit/**/*.test.ts') },
   { name: 'corpus', command: mocha('test/corpus/**/*.test.ts') },
   { name: 'grammar', command: mocha('test/grammar/**/*.test.ts') },
+  { name: 'registry', command: mocha('test/registry/**/*.test.ts') },
   { name: 'server', command: mocha('test/server/**/*.test.ts') },
   { name: 'cli', command: mocha('test/cli/**/*.test.ts') },
   { name: 'vscode', command: ['node', 'scripts/run-vscode-tests.mjs'] },
