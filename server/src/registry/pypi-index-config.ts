@@ -85,6 +85,13 @@ export function resolvePipIndexes(input: ResolvePipIndexesInput): ResolvedPipInd
       notes.push(`Untrusted workspace: ignored the index ${maskCredentials(url)} named in the requirements file.`);
     }
   }
+  // pip would request the URL with the `${NAME}` left in; asking a host that cannot exist only adds a failure.
+  const unexpanded = (url: string | undefined): boolean => {
+    const name = url === undefined ? undefined : /\$\{([A-Z0-9_]+)\}/.exec(url)?.[1];
+    if (name === undefined || !input.trusted) return false;
+    notes.push(`The requirements file's index ${maskCredentials(url as string)} uses \${${name}}, which is not set (ignored).`);
+    return true;
+  };
 
   const override: Candidate | undefined = nonEmpty(input.setting)
     ? { value: input.setting as string, source: 'setting', origin: 'pinHygiene.pypi.indexUrl' }
@@ -92,7 +99,7 @@ export function resolvePipIndexes(input: ResolvePipIndexesInput): ResolvedPipInd
 
   const primaryCandidates: Candidate[] = [];
   if (override) primaryCandidates.push(override);
-  if (input.trusted && nonEmpty(fileIndexUrl)) {
+  if (input.trusted && nonEmpty(fileIndexUrl) && !unexpanded(fileIndexUrl)) {
     primaryCandidates.push({ value: fileIndexUrl as string, source: 'requirements-file', origin: '--index-url in the requirements file' });
   }
   if (nonEmpty(env.PIP_INDEX_URL)) primaryCandidates.push({ value: env.PIP_INDEX_URL as string, source: 'environment', origin: 'PIP_INDEX_URL' });
@@ -108,7 +115,7 @@ export function resolvePipIndexes(input: ResolvePipIndexesInput): ResolvedPipInd
   }
   if (input.trusted) {
     for (const value of fileExtras) {
-      if (nonEmpty(value)) extras.push({ value, source: 'requirements-file', origin: '--extra-index-url in the requirements file' });
+      if (nonEmpty(value) && !unexpanded(value)) extras.push({ value, source: 'requirements-file', origin: '--extra-index-url in the requirements file' });
     }
   }
 

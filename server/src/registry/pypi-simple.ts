@@ -296,9 +296,9 @@ export function parseSimpleHtml(body: string, pageUrl: string, normalizedName: s
     }
     if (tag.name !== 'a') continue;
     anchors += 1;
-    const close = findClosing('a', i);
-    const text = unescapeHtml(body.slice(i, close === -1 ? Math.min(body.length, i + 1000) : Math.min(close, i + 1000)).replace(/<[^>]*>/g, ''));
-    if (close !== -1) i = close;
+    // The anchor's text up to the next tag: PEP 503 says it is the filename, so it is short and plain.
+    const nextTag = body.indexOf('<', i);
+    const text = unescapeHtml(body.slice(i, Math.min(nextTag === -1 ? body.length : nextTag, i + MAX_FILENAME_LENGTH + 1)));
     const file = fileFromAnchor(tag.attributes, text, base, normalizedName);
     if (file) files.push(file);
     else skipped += 1;
