@@ -6,8 +6,12 @@
  * HTTP proxy for proxy tests: CONNECT tunnels and absolute-form requests are answered by the
  * same handlers (it never connects anywhere but itself) and are recorded in `proxied`.
  */
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import net, { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, context: { count: number }) => void | Promise<void>;
 
@@ -18,8 +22,15 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
 }
 
+export interface FixtureServerOptions {
+  /** Serve https with this key and certificate (see `selfSignedCertificate`). */
+  tls?: { key: string; cert: string };
+  /** Loopback port that CONNECT tunnels lead to (default: this server). */
+  tunnelTo?: number;
+}
+
 export interface FixtureServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (https with the `tls` option) */
   readonly origin: string;
   readonly port: number;
   url(path: string): string;
@@ -38,7 +49,7 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-export async function startFixtureServer(): Promise<FixtureServer> {
+export async function startFixtureServer(options: FixtureServerOptions = {}): Promise<FixtureServer> {
   const routes = new Map<string, Handler[]>();
   const counts = new Map<string, number>();
   const requests: RecordedRequest[] = [];
@@ -47,7 +58,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   let active = 0;
   let maxConcurrent = 0;
 
-  const server: Server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     let path = req.url ?? '/';
     if (/^https?:\/\//i.test(path)) {
       proxied.push(path);
@@ -76,15 +87,17 @@ export async function startFixtureServer(): Promise<FixtureServer> {
       if (!res.headersSent) res.writeHead(500).end(String(error));
       else res.destroy();
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
+  server.on(options.tls ? 'secureConnection' : 'connection', (socket: net.Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   // Proxy tunnels end at this same server, whatever host the client asked for.
   server.on('connect', (req: IncomingMessage, client: net.Socket, head: Buffer) => {
     proxied.push(`CONNECT ${req.url ?? ''}`);
-    const upstream = net.connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port }, () => {
+    const port = options.tunnelTo ?? (server.address() as AddressInfo).port;
+    const upstream = net.connect({ host: '127.0.0.1', port }, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client);
@@ -98,7 +111,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return {
     origin,
@@ -125,6 +138,21 @@ export async function startFixtureServer(): Promise<FixtureServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A throwaway self-signed certificate for `hostname` (P-256, one day), made with the openssl
+ * CLI into `dir`; undefined when openssl is not installed.
+ */
+export function selfSignedCertificate(dir: string, hostname: string): { key: string; cert: string } | undefined {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  const made = spawnSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', `/CN=${hostname}`, '-addext', `subjectAltName=DNS:${hostname}`, '-keyout', key, '-out', cert,
+  ], { stdio: 'ignore' });
+  if (made.status !== 0) return undefined;
+  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
 }
 
 /** Resolves after `ms`, or early when the client goes away (so handlers never outlive the test). */

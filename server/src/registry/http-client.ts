@@ -203,6 +203,7 @@ class UndiciHttpClient implements ClosableHttpClient {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     const reason = new HttpError('offline', 'HTTP client closed');
     for (const shared of this.running) shared.controller.abort(reason);
