@@ -21,7 +21,10 @@ export interface HttpClientOptions {
   perHostConnections?: number;
   /** TCP/TLS connect timeout. Default 10 000 ms. */
   connectTimeoutMs?: number;
-  /** Time from sending the request to the complete response head. Default 15 000 ms. */
+  /**
+   * Time from sending the request to the complete response head. Default 15 000 ms. undici
+   * enforces it on coarse timers, so it may fire up to about a second late.
+   */
   headersTimeoutMs?: number;
   /** Time to receive the whole body once the head arrived. Default 30 000 ms. */
   bodyTimeoutMs?: number;
