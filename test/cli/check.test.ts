@@ -155,7 +155,7 @@ describe('cli: check', function () {
       [['check', '--format', 'xml'], /--format must be one of text, json, sarif/],
       [['check', '--fail-on', 'fatal'], /--fail-on must be one of/],
       [['check', '--fix'], /--fix is not supported yet/],
-      [['check', '--index-url', 'https://pypi.example/simple'], /--index-url is not supported yet/],
+      [['check', '--index-url', 'not-a-url'], /--index-url must be an http\(s\) URL/],
       [['check', '--registry-mirror', 'https://mirror.example'], /--registry-mirror is not supported yet/],
       [['check', '--insecure-registry', 'localhost:5000'], /--insecure-registry is not supported yet/],
     ];

@@ -268,7 +268,7 @@ describe('cli: pure helpers', () => {
 
     it('refuses options of features that are not built yet instead of ignoring them', () => {
       usage(['check', '--fix'], /--fix is not supported yet/);
-      usage(['check', '--index-url', 'https://pypi.example/simple'], /--index-url is not supported yet/);
+      usage(['check', '--index-url', 'ftp://pypi.example/simple'], /--index-url must be an http\(s\) URL/);
       usage(['check', '--registry-mirror', 'https://mirror.example'], /--registry-mirror is not supported yet/);
       usage(['check', '--insecure-registry', 'localhost:5000'], /--insecure-registry is not supported yet/);
     });

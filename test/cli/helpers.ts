@@ -41,9 +41,18 @@ export interface CliRun {
 export function runCli(args: readonly string[], cwd: string, env: Record<string, string | undefined> = {}): CliRun {
   const childEnv: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, ...env };
   for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key];
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env: childEnv, encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(process.execPath, [CLI, ...offlineUnlessIndexed(args)], { cwd, env: childEnv, encoding: 'utf8', timeout: 20_000 });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * `check` asks registries by default; tests must never leave loopback, so every run is
+ * `--offline` unless it names an index (a loopback fixture) itself.
+ */
+export function offlineUnlessIndexed(args: readonly string[]): string[] {
+  if (args[0] !== 'check' || args.includes('--offline') || args.some((arg) => arg.startsWith('--index-url'))) return [...args];
+  return ['check', '--offline', ...args.slice(1)];
 }
 
 /** A fresh temporary folder holding `files` (path → content; a Buffer for binary content). */

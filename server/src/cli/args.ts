@@ -15,6 +15,8 @@ export interface CheckOptions {
   format: OutputFormat;
   failOn: Severity;
   offline: boolean;
+  /** `--index-url URL`: the PyPI-style index to ask, over the file's and pip's own configuration. */
+  indexUrl?: string;
   /** `--config FILE` as written (resolved against the working directory later). */
   config?: string;
 }
@@ -39,7 +41,10 @@ Options:
                              remains (default: warning)
   --config FILE              severity settings (default: ./.pin-hygiene.json
                              when it exists)
-  --offline                  no registry lookups (all current rules are offline)
+  --offline                  no registry lookups (the rules that need a registry
+                             answer stay silent)
+  --index-url URL            the Python package index to ask (default: the file's
+                             --index-url, then pip's configuration, then PyPI)
   -h, --help                 show this help
   --version                  show the version
 
@@ -48,7 +53,7 @@ configuration error (including a path that does not exist).
 `;
 
 /** Options that belong to features not built yet: refuse them rather than ignore them. */
-const NOT_SUPPORTED_YET = ['fix', 'index-url', 'registry-mirror', 'insecure-registry'] as const;
+const NOT_SUPPORTED_YET = ['fix', 'registry-mirror', 'insecure-registry'] as const;
 
 const OPTIONS = {
   format: { type: 'string' },
@@ -58,7 +63,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
   fix: { type: 'boolean' },
-  'index-url': { type: 'string', multiple: true },
+  'index-url': { type: 'string' },
   'registry-mirror': { type: 'string', multiple: true },
   'insecure-registry': { type: 'string', multiple: true },
 } as const;
@@ -103,6 +108,10 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
     offline: values.offline ?? false,
   };
   if (values.config !== undefined) options.config = values.config;
+  if (values['index-url'] !== undefined) {
+    if (!/^https?:\/\/\S+$/i.test(values['index-url'])) return { kind: 'usage-error', message: `--index-url must be an http(s) URL (got "${values['index-url']}")` };
+    options.indexUrl = values['index-url'];
+  }
   return { kind: 'check', options };
 }
 

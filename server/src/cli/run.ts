@@ -5,10 +5,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import { analyze } from '../core/analyze';
+import type { Lookup, PackageFacts } from '../core/facts';
 import type { Finding } from '../core/types';
 import { diskHost, readTextFile } from '../node/files';
 import { parseCommandLine, USAGE, type CheckOptions } from './args';
 import { loadConfig } from './config';
+import { createCliLookups, type CliLookups } from './lookups';
 import { discoverFiles } from './discover';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -76,6 +78,7 @@ async function check(options: CheckOptions, io: CliEnvironment): Promise<number>
 
   const checked: CheckedFile[] = [];
   const total = discovery.files.length;
+  let lookups: CliLookups | undefined;
   for (const [index, file] of discovery.files.entries()) {
     progress.update(`checked ${index}/${total} files`);
     const read = await readTextFile(file.absolutePath);
@@ -87,7 +90,13 @@ async function check(options: CheckOptions, io: CliEnvironment): Promise<number>
     }
     let findings: Finding[];
     try {
-      ({ findings } = await analyze({ path: file.absolutePath, text: read.text, kind: file.kind, settings: { severity: config.severity }, host: diskHost }));
+      let packages: Map<string, Lookup<PackageFacts>> | undefined;
+      if (!options.offline && file.kind === 'pip-requirements') {
+        progress.update(`checked ${index}/${total} files, looking up packages of ${file.path}`);
+        lookups ??= createCliLookups({ indexUrl: options.indexUrl, env: io.env, userAgent: `pin-hygiene/${VERSION}` });
+        packages = await lookups.packagesFor(read.text);
+      }
+      ({ findings } = await analyze({ path: file.absolutePath, text: read.text, kind: file.kind, settings: { severity: config.severity }, host: diskHost, packages }));
     } catch (error) {
       note(file.path, `internal error while checking (${error instanceof Error ? error.message : String(error)})`);
       incomplete = true;
@@ -96,6 +105,10 @@ async function check(options: CheckOptions, io: CliEnvironment): Promise<number>
     checked.push({ path: file.path, relative: file.relative, absolutePath: file.absolutePath, text: read.text, findings });
   }
   progress.done();
+  if (lookups) {
+    for (const problem of lookups.problems()) io.stderr.write(`pin-hygiene: ${printable(problem)}\n`);
+    await lookups.close();
+  }
 
   if (total === 0 && discovery.problems.length === 0) {
     io.stderr.write(`pin-hygiene: no requirements files or Dockerfiles found in ${options.paths.map(printable).join(', ')}\n`);
