@@ -22,7 +22,7 @@ if ! command -v dpkg-query >/dev/null; then
   exit 1
 fi
 missing=()
-for pkg in chromium libkrb5-dev; do
+for pkg in chromium libkrb5-dev docker-registry; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$pkg")
   fi

@@ -50,6 +50,38 @@ export interface PackageFacts {
   vulnerabilities?: Record<string, Vulnerability[]>;
 }
 
+/** One platform image of a multi-platform index (attestation manifests left out). */
+export interface ImagePlatform {
+  os: string;
+  architecture: string;
+  variant?: string;
+  /** Digest of that platform's manifest. */
+  digest: string;
+}
+
+/** What a container registry says about one image reference now. */
+export interface ImageFacts {
+  /** Normalised reference as resolved: `docker.io/library/python:3.12`. */
+  reference: string;
+  /** Registry as references name it (`docker.io`, `ghcr.io`, `127.0.0.1:5000`). */
+  registry: string;
+  /** Repository path on that registry (`library/python`). */
+  repository: string;
+  tag?: string;
+  /** What the tag points to now: the index / manifest-list digest for multi-platform images. */
+  digest: string;
+  /** Media type of what `digest` names (index, manifest list or single manifest). */
+  mediaType: string;
+  /** The platforms of an index or manifest list. */
+  platforms?: ImagePlatform[];
+  /** The repository's tags, when they were asked for (in the registry's order). */
+  tags?: string[];
+  /** The tag list stopped at the page limit: more tags exist. */
+  tagsTruncated?: boolean;
+  /** Docker Hub pull rate limit from `ratelimit-*` headers, when the registry sent them. */
+  rateLimit?: { remaining: number; limit?: number; windowSeconds?: number };
+}
+
 /** Why a lookup has no answer: never turn `transient`/`auth`/`offline` into "does not exist". */
 export type LookupFailureKind = 'transient' | 'auth' | 'offline' | 'invalid-response';
 
