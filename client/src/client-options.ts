@@ -2,6 +2,7 @@
  * Client: how the language server is started and what the language client does with it
  * (ARCHITECTURE patterns 11–13). Data and small policies only; extension.ts wires them up.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -61,6 +62,8 @@ export interface ClientContext {
   traceOutputChannel: vscode.LogOutputChannel | undefined;
   fileWatchers: vscode.FileSystemWatcher[];
   errorHandler: ErrorHandler;
+  /** The extension's global storage folder: the server keeps its HTTP cache under it. */
+  storagePath: string;
 }
 
 export function clientOptions(context: ClientContext): LanguageClientOptions {
@@ -70,8 +73,8 @@ export function clientOptions(context: ClientContext): LanguageClientOptions {
     outputChannel: context.outputChannel,
     // Diagnostics are the product; a log line should never steal focus.
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    // Evaluated at every (re)start, so a restart after trust is granted sends the new value.
-    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
+    // Evaluated at every (re)start, so a restart after trust is granted (or a proxy change) sends the new values.
+    initializationOptions: () => initializationOptions(context.storagePath),
     synchronize: { fileEvents: context.fileWatchers },
     errorHandler: context.errorHandler,
     initializationFailedHandler: (error: unknown) => {
@@ -82,6 +85,18 @@ export function clientOptions(context: ClientContext): LanguageClientOptions {
   };
   if (context.traceOutputChannel !== undefined) options.traceOutputChannel = context.traceOutputChannel;
   return options;
+}
+
+/** What the server reads once at start (server/src/lsp/server.ts `InitializationOptions`). */
+export function initializationOptions(storagePath: string): { trusted: boolean; proxy?: string; proxyStrictSSL: boolean; cacheDir: string } {
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = http.get<string>('proxy')?.trim();
+  return {
+    trusted: vscode.workspace.isTrusted,
+    ...(proxy ? { proxy } : {}),
+    proxyStrictSSL: http.get<boolean>('proxyStrictSSL') !== false,
+    cacheDir: path.join(storagePath, 'http-cache'),
+  };
 }
 
 /** How many crashes within CRASH_WINDOW_MS stop the automatic restarts. */

@@ -29,7 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       CLIENT_ID,
       CLIENT_NAME,
       serverOptions(launch),
-      clientOptions({ outputChannel: output, traceOutputChannel: trace.get(), fileWatchers: watchers, errorHandler }),
+      clientOptions({ outputChannel: output, traceOutputChannel: trace.get(), fileWatchers: watchers, errorHandler, storagePath: context.globalStorageUri.fsPath }),
     );
     starting = client.start();
     try {

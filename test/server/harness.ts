@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { devNull, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -22,6 +22,28 @@ import type {
 
 export const ROOT = resolve(__dirname, '../..');
 export const SERVER = join(ROOT, 'dist/server.js');
+/** Keeps every server the tests start on loopback (test/server/loopback-preload.cjs). */
+const LOOPBACK_PRELOAD = join(__dirname, 'loopback-preload.cjs');
+
+/**
+ * The environment of the servers the tests start: no index from this machine's pip
+ * configuration or PIP_* variables (PIP_NO_INDEX: only `pinHygiene.pypi.indexUrl` is asked),
+ * and no proxy.
+ */
+function serverEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PIP_CONFIG_FILE: devNull, PIP_NO_INDEX: '1' };
+  for (const name of ['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'VIRTUAL_ENV']) delete env[name];
+  return env;
+}
+
+/**
+ * What the editor answers for `pinHygiene`: tests stay offline unless they say `offline: false`
+ * (with `pypi.indexUrl` pointing at a loopback fixture index).
+ */
+function withOfflineDefault(settings: unknown): unknown {
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings) || 'offline' in settings) return settings;
+  return { offline: true, ...settings };
+}
 
 /** Fails early, with the fix, when dist/server.js is missing or older than the sources bundled into it. */
 export function assertServerBuilt(): void {
@@ -70,6 +92,10 @@ export class TestServer {
   settings: unknown;
   readonly configurationRequests: ConfigurationParams[] = [];
   readonly logs: LogMessageParams[] = [];
+  /** `$/progress` notifications (sent when the capabilities include `window.workDoneProgress`). */
+  readonly progress: { token: unknown; value: { kind: string; title?: string; message?: string } }[] = [];
+  /** Tokens of `window/workDoneProgress/create` requests. */
+  readonly progressTokens: unknown[] = [];
   /** `$/logTrace` messages (sent while the client has set a trace level). */
   readonly traces: string[] = [];
   /** What `workspace/workspaceFolders` answers (absolute paths). */
@@ -93,7 +119,7 @@ export class TestServer {
     child.stderr.on('data', (chunk: string) => (this.stderr += chunk));
     connection.onRequest('workspace/configuration', (params: ConfigurationParams) => {
       this.configurationRequests.push(params);
-      return params.items.map((item) => (item.section === 'pinHygiene' ? this.settings : null));
+      return params.items.map((item) => (item.section === 'pinHygiene' ? withOfflineDefault(this.settings) : null));
     });
     connection.onRequest('workspace/diagnostic/refresh', () => {
       this.refreshes += 1;
@@ -108,6 +134,13 @@ export class TestServer {
     connection.onNotification('window/logMessage', (params: LogMessageParams) => {
       this.logs.push(params);
     });
+    connection.onRequest('window/workDoneProgress/create', (params: { token: unknown }) => {
+      this.progressTokens.push(params.token);
+      return null;
+    });
+    connection.onNotification('$/progress', (params: { token: unknown; value: { kind: string; title?: string; message?: string } }) => {
+      this.progress.push(params);
+    });
     connection.onNotification('$/logTrace', (params: { message: string }) => {
       this.traces.push(params.message);
     });
@@ -117,7 +150,7 @@ export class TestServer {
 
   static async start(options: StartOptions = {}): Promise<TestServer> {
     assertServerBuilt();
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', LOOPBACK_PRELOAD, SERVER, '--stdio'], { cwd: ROOT, env: serverEnvironment(), stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const server = new TestServer(child, connection, options.settings ?? {});
     server.folders = options.folders ?? [];

@@ -1,21 +1,11 @@
 /**
- * Registry lookups for the CLI: which index each requirements file uses (SPEC §5: flag, the
- * file's own options, pip's configuration, PyPI), and the answers for its projects, shared
- * across files. Failures never become "unknown package": they are counted and reported.
+ * Registry lookups for the CLI: the shared requirements lookups (registry/requirements-lookups.ts)
+ * with the CLI's index flag, its on-disk cache, and failures counted per index for stderr.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { packagesToLookUp } from '../core/analyze';
 import type { Lookup, PackageFacts } from '../core/facts';
-import { parseRequirementsFile } from '../core/requirements/parse';
-import { isExactPin } from '../core/rules/requirements/loose-requirement';
-import { createHttpClient, type ClosableHttpClient } from '../registry/http-client';
-import { findPipConfFiles } from '../registry/pypi-config-files';
-import { resolvePipIndexes, type PipConfFile } from '../registry/pypi-index-config';
-import { createPypiClient, type PypiClient } from '../registry/pypi';
-
-/** Lookups run this many at a time. */
-const CONCURRENCY = 8;
+import { createRequirementsLookups } from '../registry/requirements-lookups';
 
 export interface CliLookups {
   /** Answers for the projects of one requirements file, by normalised name. */
@@ -26,78 +16,36 @@ export interface CliLookups {
 }
 
 export function createCliLookups(options: { indexUrl?: string; env: NodeJS.ProcessEnv; userAgent: string }): CliLookups {
-  const http: ClosableHttpClient = createHttpClient({ userAgent: options.userAgent, cacheDir: cacheDirectory(options.env) });
-  const pypi: PypiClient = createPypiClient({ http, userAgent: options.userAgent });
-  const answers = new Map<string, Promise<Lookup<PackageFacts>>>();
   const failures = new Map<string, { count: number; message: string }>();
-  let pipConf: Promise<PipConfFile[]> | undefined;
-
-  const ask = (index: string, name: string, versions: string[]): Promise<Lookup<PackageFacts>> => {
-    const key = `${index}\u0000${name}\u0000${versions.join(',')}`;
-    let answer = answers.get(key);
-    if (!answer) {
-      answer = pypi.lookup(name, { index, vulnerabilitiesFor: versions });
-      answers.set(key, answer);
-    }
-    return answer;
-  };
-
+  // A whole run shares one answer per project: the same file set asks the same questions.
+  const answers = new Map<string, Promise<Map<string, Lookup<PackageFacts>>>>();
+  const lookups = createRequirementsLookups({
+    userAgent: options.userAgent,
+    env: options.env,
+    // The CLI user chose the files to check, as a trusted workspace does.
+    trusted: true,
+    http: { cacheDir: cacheDirectory(options.env) },
+    onIndexFailure(index, message) {
+      const failure = failures.get(index) ?? { count: 0, message };
+      failure.count += 1;
+      failures.set(index, failure);
+    },
+  });
   return {
     async packagesFor(text) {
-      const document = parseRequirementsFile(text);
-      const fileOptions = { extraIndexUrls: [] as string[], indexUrl: undefined as string | undefined, noIndex: false };
-      const pinned = new Map<string, string[]>();
-      for (const entry of document.entries) {
-        if (entry.kind === 'option' && entry.option.value) {
-          if (entry.option.name === '--index-url') fileOptions.indexUrl = entry.option.value.text;
-          if (entry.option.name === '--extra-index-url') fileOptions.extraIndexUrls.push(entry.option.value.text);
-        }
-        if (entry.kind === 'option' && entry.option.name === '--no-index') fileOptions.noIndex = true;
-        if (entry.kind === 'requirement' && entry.normalizedName && isExactPin(entry.specifiers)) {
-          pinned.set(entry.normalizedName, [...(pinned.get(entry.normalizedName) ?? []), entry.specifiers[0]?.version ?? '']);
-        }
+      const plan = await lookups.plan(text, { flag: options.indexUrl });
+      let answer = answers.get(plan.key);
+      if (!answer) {
+        answer = lookups.lookUp(plan);
+        answers.set(plan.key, answer);
       }
-      pipConf ??= findPipConfFiles({ env: options.env });
-      const resolved = resolvePipIndexes({ flag: options.indexUrl, fileOptions, env: options.env, pipConfFiles: await pipConf, trusted: true });
-      const indexes = resolved.indexes.map((index) => index.url);
-      const result = new Map<string, Lookup<PackageFacts>>();
-      if (indexes.length === 0) return result;
-      const names = packagesToLookUp(text);
-      let next = 0;
-      const worker = async () => {
-        while (next < names.length) {
-          const name = names[next++] as string;
-          result.set(name, await lookupEverywhere(name, indexes, pinned.get(name) ?? []));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, names.length) }, worker));
-      return result;
+      return answer;
     },
     problems() {
       return [...failures].map(([index, { count, message }]) => `could not ask ${index} about ${count} project${count === 1 ? '' : 's'} (${message}); their registry checks were skipped`);
     },
-    async close() {
-      await http.close();
-    },
+    close: () => lookups.close(),
   };
-
-  /** pip asks every index: found anywhere wins; "not found" only when every index says so. */
-  async function lookupEverywhere(name: string, indexes: string[], versions: string[]): Promise<Lookup<PackageFacts>> {
-    let failed: Lookup<PackageFacts> | undefined;
-    let notFound: Lookup<PackageFacts> | undefined;
-    for (const index of indexes) {
-      const answer = await ask(index, name, versions);
-      if (answer.status === 'found') return answer;
-      if (answer.status === 'not-found') notFound ??= answer;
-      else {
-        failed ??= answer;
-        const failure = failures.get(index) ?? { count: 0, message: answer.message };
-        failure.count += 1;
-        failures.set(index, failure);
-      }
-    }
-    return failed ?? notFound ?? { status: 'failed', kind: 'invalid-response', message: 'no index answered' };
-  }
 }
 
 /** The on-disk HTTP cache: $XDG_CACHE_HOME (or ~/.cache)/pin-hygiene. */

@@ -18,11 +18,13 @@ import { fileKindOf } from '../core/file-kinds';
 import { NO_FILES_HOST } from '../core/host';
 import type { FileKind } from '../core/types';
 import { MAX_FILE_BYTES } from '../node/files';
-import { toAnalysisSettings } from '../shared/settings';
+import { toAnalysisSettings, type PinHygieneSettings } from '../shared/settings';
+import type { Lookup, PackageFacts } from '../core/facts';
 import { toDiagnostic } from './convert';
 import { editorHost } from './host';
 import type { Logger } from './log';
 import { locate, pathKey, samePath } from './paths';
+import type { RegistryLookups } from './registry';
 import type { SettingsStore } from './settings';
 
 /**
@@ -51,6 +53,7 @@ export class DiagnosticsProvider {
     private readonly documents: TextDocuments<TextDocument>,
     private readonly settings: SettingsStore,
     private readonly logger: Logger,
+    private readonly registry?: RegistryLookups,
   ) {}
 
   async pull(uri: string, token: CancellationToken): Promise<FullDocumentDiagnosticReport> {
@@ -80,6 +83,7 @@ export class DiagnosticsProvider {
   }
 
   forget(uri: string): void {
+    this.registry?.forget(uri);
     this.dependencies.delete(uri);
     this.tooLarge.delete(uri);
   }
@@ -124,8 +128,11 @@ export class DiagnosticsProvider {
         dockerfileFolder: (path) => dependencies.dockerfileFolders.add(pathKey(path)),
       })
       : NO_FILES_HOST;
+    // Answers already in (or none yet): lookups never hold up the offline findings.
+    const packages = kind === 'pip-requirements' ? await this.packagesFor(uri, text, settings) : undefined;
+    throwIfCancelled(token);
     const started = Date.now();
-    const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host });
+    const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages });
     // Closed while the analysis ran: forget() has already been called for it.
     if (this.documents.get(uri) !== undefined) this.dependencies.set(uri, dependencies);
     throwIfCancelled(token);
@@ -135,6 +142,16 @@ export class DiagnosticsProvider {
       this.logger.info(`${uri} has ${findings.length} findings; showing the first ${MAX_DIAGNOSTICS}.`);
     }
     return { kind: DocumentDiagnosticReportKind.Full, items: findings.slice(0, MAX_DIAGNOSTICS).map((finding) => toDiagnostic(finding, { uri, location })) };
+  }
+
+  private async packagesFor(uri: string, text: string, settings: PinHygieneSettings): Promise<ReadonlyMap<string, Lookup<PackageFacts>> | undefined> {
+    if (this.registry === undefined) return undefined;
+    try {
+      return await this.registry.packagesFor(uri, text, settings);
+    } catch (error) {
+      this.logger.error(`Could not start the registry lookups for ${uri}`, error);
+      return undefined;
+    }
   }
 
   private openText(path: string): string | undefined {

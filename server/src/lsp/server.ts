@@ -17,12 +17,18 @@ import { SETTINGS_SECTION } from '../shared/settings';
 import { DiagnosticsProvider } from './diagnostics';
 import { createLogger, formatError, installProcessHooks } from './log';
 import { locate } from './paths';
+import { RegistryLookups } from './registry';
 import { SettingsStore } from './settings';
 
 /** What the client passes in `initializationOptions` (client/src/client-options.ts). */
 interface InitializationOptions {
-  /** VS Code workspace trust. Later features (index URLs declared in files, credential helpers) depend on it. */
+  /** VS Code workspace trust: untrusted workspaces ignore index URLs declared in files. */
   trusted: boolean;
+  /** VS Code `http.proxy` and `http.proxyStrictSSL`. */
+  proxy?: string;
+  proxyStrictSSL?: boolean;
+  /** Directory for the on-disk HTTP cache (under the extension's global storage). */
+  cacheDir?: string;
 }
 
 const connection = createConnection(ProposedFeatures.all);
@@ -32,6 +38,7 @@ installProcessHooks(logger);
 const documents = new TextDocuments(TextDocument);
 let settings: SettingsStore | undefined;
 let diagnostics: DiagnosticsProvider | undefined;
+let registry: RegistryLookups | undefined;
 let canRefresh = false;
 let canRegisterConfigurationChanges = false;
 let hasWorkspaceFolders = false;
@@ -44,7 +51,9 @@ connection.onInitialize((params): InitializeResult => {
   hasWorkspaceFolders = workspace?.workspaceFolders === true;
   options = readInitializationOptions(params.initializationOptions);
   settings = new SettingsStore(connection, logger, workspace?.configuration === true);
-  diagnostics = new DiagnosticsProvider(documents, settings, logger);
+  // Answers arriving change the findings of the document that asked: the client pulls again.
+  registry = new RegistryLookups(connection, logger, options, () => refreshSoon());
+  diagnostics = new DiagnosticsProvider(documents, settings, logger, registry);
   const folders: WorkspaceFolder[] = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri }] : []);
   settings.setWorkspaceFolders(folders);
   return {
@@ -86,6 +95,7 @@ connection.languages.diagnostics.on(async (params, token) => {
 // Settings changes: drop the cached settings, then let the client pull every document again.
 connection.onDidChangeConfiguration(() => {
   settings?.clear();
+  registry?.clear();
   refreshSoon();
 });
 
@@ -131,8 +141,18 @@ function readInitializationOptions(value: unknown): InitializationOptions {
   const raw = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   // A client without a trust model (another editor, a test) has opened the files on purpose,
   // as the CLI user has; only an explicit `false` from VS Code restricts.
-  return { trusted: raw.trusted !== false };
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+  return {
+    trusted: raw.trusted !== false,
+    proxy: text(raw.proxy),
+    proxyStrictSSL: typeof raw.proxyStrictSSL === 'boolean' ? raw.proxyStrictSSL : undefined,
+    cacheDir: text(raw.cacheDir),
+  };
 }
+
+connection.onShutdown(async () => {
+  await registry?.dispose();
+});
 
 documents.listen(connection);
 connection.listen();

@@ -14,9 +14,13 @@ export const CONFIG_FILE_NAME = '.pin-hygiene.json';
 export interface PinHygieneSettings {
   enable: boolean;
   severity: Partial<Record<RuleId, SeverityOrOff>>;
+  /** `pinHygiene.offline`: never contact package indexes. */
+  offline: boolean;
+  /** `pinHygiene.pypi.indexUrl`; empty: resolve the index as pip does. */
+  pypiIndexUrl: string;
 }
 
-export const DEFAULT_SETTINGS: PinHygieneSettings = { enable: true, severity: {} };
+export const DEFAULT_SETTINGS: PinHygieneSettings = { enable: true, severity: {}, offline: false, pypiIndexUrl: '' };
 
 const SEVERITY_VALUES: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
 
@@ -88,7 +92,32 @@ export function sanitiseSettings(value: unknown, problems: SanitiseProblem[] = [
   return {
     enable: typeof raw.enable === 'boolean' ? raw.enable : DEFAULT_SETTINGS.enable,
     severity: sanitiseSeverityMap(raw.severity, problems),
+    offline: sanitiseBoolean(raw.offline, 'offline', DEFAULT_SETTINGS.offline, problems),
+    pypiIndexUrl: sanitiseIndexUrl((typeof raw.pypi === 'object' && raw.pypi !== null ? raw.pypi as Record<string, unknown> : {}).indexUrl, problems),
   };
+}
+
+function sanitiseBoolean(value: unknown, name: string, fallback: boolean, problems: SanitiseProblem[]): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'boolean') return value;
+  problems.push({ message: `${name} must be true or false (ignored)` });
+  return fallback;
+}
+
+/** An http(s) URL or empty; anything else is dropped, so a typo never sends requests somewhere odd. */
+function sanitiseIndexUrl(value: unknown, problems: SanitiseProblem[]): string {
+  if (value === undefined || value === null || value === '') return '';
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  if (text !== undefined && /^https?:\/\/[^\s]+$/i.test(text)) {
+    try {
+      new URL(text);
+      return text;
+    } catch {
+      // Reported below.
+    }
+  }
+  problems.push({ message: 'pypi.indexUrl must be an http(s) URL (ignored)' });
+  return '';
 }
 
 /**

@@ -1,0 +1,140 @@
+/**
+ * LSP layer: registry answers for open requirements files (ARCHITECTURE pattern 11). A pull
+ * never waits for the network: it gets what is known now, lookups run in the background, and
+ * when a document's answers are in the client is asked to pull again. One HTTP client and
+ * PyPI client serve every document, so a project two files name is asked once.
+ */
+import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { version } from '../../../package.json';
+import type { Lookup, PackageFacts } from '../core/facts';
+import { maskCredentials } from '../registry/pypi-index-config';
+import { createRequirementsLookups, type LookupPlan, type RequirementsLookups } from '../registry/requirements-lookups';
+import type { PinHygieneSettings } from '../shared/settings';
+import { formatError, type Logger } from './log';
+
+type Packages = ReadonlyMap<string, Lookup<PackageFacts>>;
+
+export interface RegistryOptions {
+  /** VS Code workspace trust: untrusted workspaces ignore index URLs declared in files. */
+  trusted: boolean;
+  /** On-disk HTTP cache (under the extension's global storage); memory only when unset. */
+  cacheDir?: string;
+  /** VS Code `http.proxy`; the environment's HTTPS_PROXY otherwise. */
+  proxy?: string;
+  proxyStrictSSL?: boolean;
+}
+
+interface DocumentLookups {
+  /** Which indexes and projects (and pins) the answers are for. */
+  key: string;
+  controller: AbortController;
+  /** Set once every answer is in. */
+  answers?: Packages;
+  /** The answers for the document's previous text, shown meanwhile so findings do not flicker while typing. */
+  previous?: Packages;
+}
+
+export class RegistryLookups {
+  private lookups: RequirementsLookups | undefined;
+  private readonly documents = new Map<string, DocumentLookups>();
+  /** Indexes already reported as failing, so the log says it once per index. */
+  private readonly failedIndexes = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly logger: Logger,
+    private readonly options: RegistryOptions,
+    /** Called when a document's answers are in: its findings have changed. */
+    private readonly answered: (uri: string) => void,
+  ) {}
+
+  /**
+   * The answers to check a requirements document with now, starting (or keeping) the lookups
+   * its text needs. Undefined when offline: the net rules are then silent.
+   */
+  async packagesFor(uri: string, text: string, settings: PinHygieneSettings): Promise<Packages | undefined> {
+    if (settings.offline) {
+      this.forget(uri);
+      return undefined;
+    }
+    const plan = await this.client().plan(text, { setting: settings.pypiIndexUrl });
+    const current = this.documents.get(uri);
+    if (current?.key === plan.key) return current.answers ?? current.previous;
+    current?.controller.abort();
+    const started: DocumentLookups = { key: plan.key, controller: new AbortController(), previous: current?.answers ?? current?.previous };
+    this.documents.set(uri, started);
+    if (plan.names.length === 0) {
+      started.answers = new Map();
+      return started.answers;
+    }
+    void this.run(uri, plan, started);
+    return started.previous;
+  }
+
+  /** The document closed (or is no longer checked): its lookups stop unless another document shares them. */
+  forget(uri: string): void {
+    this.documents.get(uri)?.controller.abort();
+    this.documents.delete(uri);
+  }
+
+  /** After a settings change: everything is asked again. */
+  clear(): void {
+    for (const uri of [...this.documents.keys()]) this.forget(uri);
+    this.failedIndexes.clear();
+  }
+
+  async dispose(): Promise<void> {
+    this.clear();
+    await this.lookups?.close();
+  }
+
+  private client(): RequirementsLookups {
+    this.lookups ??= createRequirementsLookups({
+      userAgent: `pin-hygiene/${version} (vscode)`,
+      env: process.env,
+      trusted: this.options.trusted,
+      http: { cacheDir: this.options.cacheDir, proxy: this.options.proxy, proxyStrictSSL: this.options.proxyStrictSSL },
+      onIndexFailure: (index, message) => {
+        const shown = maskCredentials(index);
+        if (this.failedIndexes.has(shown)) return;
+        this.failedIndexes.add(shown);
+        // Never a diagnostic: an index that cannot be asked says nothing about the packages.
+        this.logger.warn(`Could not ask the package index ${shown} (${message}); registry checks for its projects are skipped.`);
+      },
+    });
+    return this.lookups;
+  }
+
+  private async run(uri: string, plan: LookupPlan, state: DocumentLookups): Promise<void> {
+    const signal = state.controller.signal;
+    const progress = await this.beginProgress(plan.names.length);
+    const started = Date.now();
+    try {
+      const answers = await this.client().lookUp(plan, {
+        signal,
+        onProgress: (done, total) => progress?.report(Math.floor((done / total) * 100), `looking up ${total} package${total === 1 ? '' : 's'} (${done} done)`),
+      });
+      if (signal.aborted || this.documents.get(uri) !== state) return;
+      state.answers = answers;
+      state.previous = undefined;
+      this.logger.trace(`Looked up ${plan.names.length} package(s) for ${uri} in ${Date.now() - started} ms.`);
+      this.answered(uri);
+    } catch (error) {
+      this.logger.error(`Looking up the packages of ${uri} failed`, error);
+    } finally {
+      progress?.done();
+    }
+  }
+
+  /** Work-done progress while lookups run, when the client supports it (the library checks the capability). */
+  private async beginProgress(count: number): Promise<WorkDoneProgressReporter | undefined> {
+    try {
+      const progress = await this.connection.window.createWorkDoneProgress();
+      progress.begin('Pin Hygiene', 0, `looking up ${count} package${count === 1 ? '' : 's'}`);
+      return progress;
+    } catch (error) {
+      this.logger.debug(`No progress for lookups: ${formatError(error)}`);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Registry lookups for requirements files, shared by the CLI and the language server: which
+ * indexes a file uses (SPEC §5: setting, flag, the file's own options, pip's configuration,
+ * PyPI) and the answers for its projects. pip asks every index, so "found anywhere" wins and a
+ * failure never becomes "not found": failures are reported through `onIndexFailure`.
+ */
+import { packagesToLookUp } from '../core/analyze';
+import type { Lookup, PackageFacts } from '../core/facts';
+import { parseRequirementsFile } from '../core/requirements/parse';
+import { isExactPin } from '../core/rules/requirements/loose-requirement';
+import { createHttpClient, type ClosableHttpClient, type HttpClientOptions } from './http-client';
+import { findPipConfFiles } from './pypi-config-files';
+import { resolvePipIndexes, type PipConfFile } from './pypi-index-config';
+import { createPypiClient, type PypiClient } from './pypi';
+
+/** Lookups for one file run this many at a time. */
+const CONCURRENCY = 8;
+
+export interface RequirementsLookupsOptions {
+  userAgent: string;
+  env: NodeJS.ProcessEnv;
+  /** Workspace trust: when false, index URLs declared in files are ignored. */
+  trusted: boolean;
+  http?: Omit<HttpClientOptions, 'userAgent'>;
+  /** Called for every lookup an index could not answer (not for cancelled ones). */
+  onIndexFailure?: (index: string, message: string) => void;
+}
+
+export interface LookupRequest {
+  /** `pinHygiene.pypi.indexUrl`. */
+  setting?: string;
+  /** The CLI's `--index-url`. */
+  flag?: string;
+  signal?: AbortSignal;
+  /** Called as each project's answer arrives, with how many are done out of how many. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What one requirements file needs asked: its indexes and projects, and a key that changes when either does. */
+export interface LookupPlan {
+  indexes: string[];
+  names: string[];
+  /** Exact pins per name, whose vulnerabilities are fetched. */
+  pinned: Map<string, string[]>;
+  key: string;
+}
+
+export interface RequirementsLookups {
+  plan(text: string, request?: Omit<LookupRequest, 'signal' | 'onProgress'>): Promise<LookupPlan>;
+  /** Answers for the projects of one plan, by normalised name. */
+  lookUp(plan: LookupPlan, request?: Pick<LookupRequest, 'signal' | 'onProgress'>): Promise<Map<string, Lookup<PackageFacts>>>;
+  /** `plan` then `lookUp`. */
+  packagesFor(text: string, request?: LookupRequest): Promise<Map<string, Lookup<PackageFacts>>>;
+  close(): Promise<void>;
+}
+
+const CANCELLED: Lookup<PackageFacts> = { status: 'failed', kind: 'transient', message: 'cancelled' };
+
+interface Shared {
+  answer: Promise<Lookup<PackageFacts>>;
+  controller: AbortController;
+  users: number;
+}
+
+export function createRequirementsLookups(options: RequirementsLookupsOptions): RequirementsLookups {
+  const http: ClosableHttpClient = createHttpClient({ ...options.http, userAgent: options.userAgent });
+  const pypi: PypiClient = createPypiClient({ http, userAgent: options.userAgent });
+  // Only lookups in flight are shared; answers are kept by the HTTP client's caches, with their TTL.
+  const inflight = new Map<string, Shared>();
+  let pipConf: Promise<PipConfFile[]> | undefined;
+
+  /** One request per project and index however many files ask; aborted only when every asker gave up. */
+  const ask = async (index: string, name: string, versions: string[], signal: AbortSignal | undefined): Promise<Lookup<PackageFacts>> => {
+    const key = `${index}\u0000${name}\u0000${versions.join(',')}`;
+    let shared = inflight.get(key);
+    if (!shared) {
+      const controller = new AbortController();
+      const created: Shared = { controller, users: 0, answer: pypi.lookup(name, { index, vulnerabilitiesFor: versions, signal: controller.signal }) };
+      created.answer = created.answer.finally(() => {
+        if (inflight.get(key) === created) inflight.delete(key);
+      });
+      inflight.set(key, created);
+      shared = created;
+    }
+    const joined = shared;
+    joined.users += 1;
+    let onAbort: (() => void) | undefined;
+    const cancelled = new Promise<Lookup<PackageFacts>>((resolve) => {
+      onAbort = () => resolve(CANCELLED);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      if (signal?.aborted) return CANCELLED;
+      return await (signal ? Promise.race([joined.answer, cancelled]) : joined.answer);
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      joined.users -= 1;
+      if (joined.users === 0 && inflight.get(key) === joined) {
+        inflight.delete(key);
+        joined.controller.abort();
+      }
+    }
+  };
+
+  const plan: RequirementsLookups['plan'] = async (text, request = {}) => {
+    const document = parseRequirementsFile(text);
+    const fileOptions = { extraIndexUrls: [] as string[], indexUrl: undefined as string | undefined, noIndex: false };
+    const pinned = new Map<string, string[]>();
+    for (const entry of document.entries) {
+      if (entry.kind === 'option' && entry.option.value) {
+        if (entry.option.name === '--index-url') fileOptions.indexUrl = entry.option.value.text;
+        if (entry.option.name === '--extra-index-url') fileOptions.extraIndexUrls.push(entry.option.value.text);
+      }
+      if (entry.kind === 'option' && entry.option.name === '--no-index') fileOptions.noIndex = true;
+      if (entry.kind === 'requirement' && entry.normalizedName && isExactPin(entry.specifiers)) {
+        pinned.set(entry.normalizedName, [...(pinned.get(entry.normalizedName) ?? []), entry.specifiers[0]?.version ?? '']);
+      }
+    }
+    pipConf ??= findPipConfFiles({ env: options.env });
+    const resolved = resolvePipIndexes({
+      setting: request.setting || undefined,
+      flag: request.flag,
+      fileOptions,
+      env: options.env,
+      pipConfFiles: await pipConf,
+      trusted: options.trusted,
+    });
+    const indexes = resolved.indexes.map((index) => index.url);
+    const names = indexes.length === 0 ? [] : packagesToLookUp(text);
+    const key = JSON.stringify([indexes, names.map((name) => [name, pinned.get(name) ?? []])]);
+    return { indexes, names, pinned, key };
+  };
+
+  const lookUp: RequirementsLookups['lookUp'] = async (planned, request = {}) => {
+    const result = new Map<string, Lookup<PackageFacts>>();
+    const { names, indexes } = planned;
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < names.length && !request.signal?.aborted) {
+        const name = names[next++] as string;
+        result.set(name, await lookupEverywhere(name, indexes, planned.pinned.get(name) ?? [], request.signal));
+        request.onProgress?.(++done, names.length);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, names.length) }, worker));
+    return result;
+  };
+
+  return {
+    plan,
+    lookUp,
+    async packagesFor(text, request = {}) {
+      return lookUp(await plan(text, request), request);
+    },
+    async close() {
+      for (const shared of inflight.values()) shared.controller.abort();
+      inflight.clear();
+      await http.close();
+    },
+  };
+
+  async function lookupEverywhere(name: string, indexes: string[], versions: string[], signal: AbortSignal | undefined): Promise<Lookup<PackageFacts>> {
+    let failed: Lookup<PackageFacts> | undefined;
+    let notFound: Lookup<PackageFacts> | undefined;
+    for (const index of indexes) {
+      const answer = await ask(index, name, versions, signal);
+      if (answer.status === 'found') return answer;
+      if (answer.status === 'not-found') notFound ??= answer;
+      else {
+        failed ??= answer;
+        if (answer !== CANCELLED && !signal?.aborted) options.onIndexFailure?.(index, answer.message);
+      }
+    }
+    return failed ?? notFound ?? { status: 'failed', kind: 'invalid-response', message: 'no index answered' };
+  }
+}
