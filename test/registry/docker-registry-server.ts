@@ -12,7 +12,8 @@ import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const DOCKER_REGISTRY_BIN = '/usr/bin/docker-registry';
+/** Overridable so that the missing-binary behaviour can be tried. */
+export const DOCKER_REGISTRY_BIN = process.env.PIN_HYGIENE_DOCKER_REGISTRY_BIN || '/usr/bin/docker-registry';
 
 /**
  * Mocha: skip the calling suite when the binary is missing, except in CI where that is a
@@ -20,7 +21,7 @@ export const DOCKER_REGISTRY_BIN = '/usr/bin/docker-registry';
  */
 export function requireDockerRegistry(context: Mocha.Context): void {
   if (existsSync(DOCKER_REGISTRY_BIN)) return;
-  const message = `${DOCKER_REGISTRY_BIN} is missing: install Debian's docker-registry package (apt-get install -y docker-registry)`;
+  const message = `${DOCKER_REGISTRY_BIN} is missing, so the Docker registry tests cannot run: install Debian's docker-registry package (apt-get install -y docker-registry)`;
   if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(message);
   console.warn(`skipping: ${message}`);
   context.skip();

@@ -151,9 +151,15 @@ describe('Docker registry client: real docker-registry on loopback', function ()
       const issuer = secured!.issuer!;
       issuer.denied.add('secret/app');
       try {
-        const result = await client().resolve(`${secured!.host}/secret/app:1`);
+        const c = client();
+        const result = await c.resolve(`${secured!.host}/secret/app:1`);
         assert.equal(result.status, 'failed');
         assert.equal((result as { kind: string }).kind, 'auth');
+        // The refused token is not reused: once access is granted, a new token works.
+        issuer.denied.delete('secret/app');
+        issuer.requests.splice(0);
+        found(await c.resolve(`${secured!.host}/secret/app:1`));
+        assert.equal(issuer.requests.length, 1);
       } finally {
         issuer.denied.delete('secret/app');
       }

@@ -122,6 +122,11 @@ export interface TokenRequest {
   signal?: AbortSignal;
 }
 
+/** token.md: cache per realm, service, scope and identity. */
+function tokenKey(request: TokenRequest): string {
+  return [request.realm, request.service ?? '', request.scope, request.credential?.username ?? ''].join('\n');
+}
+
 /** token.md: a token without `expires_in` lasts 60 s; stop using it this long before it expires. */
 const DEFAULT_EXPIRES_IN_S = 60;
 const EXPIRY_MARGIN_MS = 10_000;
@@ -134,7 +139,7 @@ export class TokenCache {
 
   /** A token for the request's scope: cached, shared while in flight, or fetched from the realm. */
   async token(request: TokenRequest): Promise<string> {
-    const key = [request.realm, request.service ?? '', request.scope, request.credential?.username ?? ''].join('\n');
+    const key = tokenKey(request);
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt > this.now()) return cached.token;
     const inFlight = this.pending.get(key);
@@ -147,9 +152,9 @@ export class TokenCache {
     return fetching;
   }
 
-  /** Forgets a token the registry refused. */
-  clear(): void {
-    this.tokens.clear();
+  /** Forgets a token the registry refused, so the next lookup asks the realm again. */
+  forget(request: TokenRequest): void {
+    this.tokens.delete(tokenKey(request));
   }
 
   private async fetch(request: TokenRequest): Promise<CachedToken> {

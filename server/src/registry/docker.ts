@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { formatReference, parseImageReference, DOCKER_HUB_REGISTRY, DOCKER_HUB_REGISTRY_HOST, DEFAULT_TAG, type NormalizedReference } from '../core/dockerfile/image-ref';
 import type { ImageFacts, ImagePlatform, Lookup, LookupFailureKind } from '../core/facts';
-import { authFromChallenge, defaultChallengeProbe, mayReceiveCredentials, TokenCache, type ChallengeProbe, type RegistryAuth } from './docker-auth';
+import { authFromChallenge, defaultChallengeProbe, mayReceiveCredentials, TokenCache, type ChallengeProbe, type RegistryAuth, type TokenRequest } from './docker-auth';
 import type { DockerCredentials } from './docker-config';
 import { HttpError, type HttpClient, type HttpResponse } from './http';
 import { isLoopbackHost } from './http-client';
@@ -235,20 +235,22 @@ class RegistryClient implements DockerClient {
     path: string,
     request: { method: 'GET' | 'HEAD'; accept: string; signal?: AbortSignal; cache?: { key: string; ttlSeconds: number } },
   ): Promise<HttpResponse> {
-    const authorization = await this.authorization(target, request.signal);
+    const auth = await this.authorization(target, request.signal);
     const headers: Record<string, string> = { accept: request.accept };
-    if (authorization) headers.authorization = authorization;
+    if (auth) headers.authorization = auth.header;
     try {
       return await this.http.request({ url: `${target.base}${path}`, method: request.method, headers, signal: request.signal, cache: request.cache });
     } catch (error) {
-      if (error instanceof HttpError && error.kind === 'auth' && authorization) {
-        throw new HttpError('auth', `${error.status ?? 401} from ${target.host} with ${authorization.startsWith('Bearer') ? 'a token' : 'credentials'} for ${target.repository}: access denied (private or nonexistent repository, or refused credentials)`, error.status);
+      if (error instanceof HttpError && error.kind === 'auth' && auth) {
+        // A refused token may have been revoked: do not reuse it.
+        if (auth.token) this.tokens.forget(auth.token);
+        throw new HttpError('auth', `${error.status ?? 401} from ${target.host} with ${auth.token ? 'a token' : 'credentials'} for ${target.repository}: access denied (private or nonexistent repository, or refused credentials)`, error.status);
       }
       throw error;
     }
   }
 
-  private async authorization(target: Target, signal?: AbortSignal): Promise<string | undefined> {
+  private async authorization(target: Target, signal?: AbortSignal): Promise<{ header: string; token?: TokenRequest } | undefined> {
     const auth = await this.registryAuth(target, signal);
     if (auth.kind === 'none') return undefined;
     const credential = this.options.credentials?.get(target.registry);
@@ -256,7 +258,7 @@ class RegistryClient implements DockerClient {
       if (!credential) return undefined;
       const url = new URL(target.base);
       if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) return undefined;
-      return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+      return { header: `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}` };
     }
     let realm: URL;
     try {
@@ -266,8 +268,8 @@ class RegistryClient implements DockerClient {
     }
     const send = credential && mayReceiveCredentials(realm, target.host, this.options.trustedRealmHosts) ? credential : undefined;
     // token.md / scope.md: pull access to this repository; the /v2/ challenge names no scope.
-    const token = await this.tokens.token({ realm: auth.realm, service: auth.service, scope: `repository:${target.repository}:pull`, credential: send, signal });
-    return `Bearer ${token}`;
+    const request: TokenRequest = { realm: auth.realm, service: auth.service, scope: `repository:${target.repository}:pull`, credential: send, signal };
+    return { header: `Bearer ${await this.tokens.token(request)}`, token: request };
   }
 
   /** `GET /v2/` once per registry: 200 means no auth; 401 carries the challenge (spec end-1). */
