@@ -30,9 +30,13 @@ const LOOPBACK_PRELOAD = join(__dirname, 'loopback-preload.cjs');
  * configuration or PIP_* variables (PIP_NO_INDEX: only `pinHygiene.pypi.indexUrl` is asked),
  * and no proxy.
  */
-function serverEnvironment(): NodeJS.ProcessEnv {
+function serverEnvironment(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PIP_CONFIG_FILE: devNull, PIP_NO_INDEX: '1' };
   for (const name of ['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'VIRTUAL_ENV']) delete env[name];
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
   return env;
 }
 
@@ -49,7 +53,9 @@ function withOfflineDefault(settings: unknown): unknown {
 export function assertServerBuilt(): void {
   assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`node esbuild.mjs\` first`);
   const built = statSync(SERVER).mtimeMs;
-  const sources = ['server/src/lsp', 'server/src/core', 'server/src/node', 'server/src/shared'].flatMap((dir) => listFiles(join(ROOT, dir)));
+  const sources = ['server/src/lsp', 'server/src/core', 'server/src/node', 'server/src/shared'].flatMap((dir) => listFiles(join(ROOT, dir)))
+    // The registry modules the server bundles (PyPI lookups), not every registry client.
+    .concat(listFiles(join(ROOT, 'server/src/registry')).filter((file) => /[\\/](http|pypi|requirements-lookups)[^\\/]*\.ts$/.test(file)));
   const stale = sources.filter((file) => statSync(file).mtimeMs > built);
   assert.deepEqual(stale.map((file) => file.slice(ROOT.length + 1)), [], 'dist/server.js is older than these sources: run `node esbuild.mjs` first');
 }
@@ -85,6 +91,8 @@ export interface StartOptions {
   initializationOptions?: unknown;
   /** The `pinHygiene` section returned for every URI (mutable through `TestServer.settings`). */
   settings?: unknown;
+  /** Changes to the server's environment (undefined removes a variable), e.g. `PIP_INDEX_URL` of a fixture index. */
+  env?: Record<string, string | undefined>;
 }
 
 export class TestServer {
@@ -150,7 +158,7 @@ export class TestServer {
 
   static async start(options: StartOptions = {}): Promise<TestServer> {
     assertServerBuilt();
-    const child = spawn(process.execPath, ['--require', LOOPBACK_PRELOAD, SERVER, '--stdio'], { cwd: ROOT, env: serverEnvironment(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', LOOPBACK_PRELOAD, SERVER, '--stdio'], { cwd: ROOT, env: serverEnvironment(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const server = new TestServer(child, connection, options.settings ?? {});
     server.folders = options.folders ?? [];

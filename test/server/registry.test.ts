@@ -106,6 +106,36 @@ describe('server: registry lookups', function () {
     }
   });
 
+  it('ignores an index URL the file declares in an untrusted workspace, and follows it in a trusted one', async () => {
+    const declared = await startPypiFixture();
+    const configured = await startPypiFixture();
+    // The index from the user's own environment; the file's --index-url overrides it when trusted.
+    const env = { PIP_NO_INDEX: undefined, PIP_INDEX_URL: configured.simpleUrl };
+    const text = `--index-url ${declared.simpleUrl}\nreqeusts==2.32.3\n`;
+    try {
+      for (const trusted of [false, true]) {
+        server = await TestServer.start({ folders: [dir], settings: { offline: false }, initializationOptions: { trusted }, env });
+        const uri = fileUri(join(dir, `trust-${trusted}.txt`));
+        const refreshed = server.nextRefresh(30_000);
+        await server.open(uri, text);
+        await server.pull(uri);
+        await refreshed;
+        assert.deepEqual(summary(await server.pull(uri)).map((row) => row[0]), ['unknown-package']);
+        const asked = (trusted ? declared : configured).requests.length;
+        const notAsked = (trusted ? configured : declared).requests.length;
+        assert.ok(asked > 0, `trusted=${trusted}: the expected index was asked`);
+        assert.equal(notAsked, 0, `trusted=${trusted}: the other index was not asked`);
+        await server.dispose();
+        server = undefined;
+        declared.requests.length = 0;
+        configured.requests.length = 0;
+      }
+    } finally {
+      await declared.close();
+      await configured.close();
+    }
+  });
+
   it('survives the document closing while its lookups run', async () => {
     const slow = await startPypiFixture();
     slow.route('/simple/eventlet/', () => {

@@ -67,6 +67,16 @@ describe('server: settings', function () {
     await server.waitForLog(/no-such-rule/);
   });
 
+  it('ignores an index URL that is not http(s) and an offline value that is not a boolean, and says so', async () => {
+    const dir = tree();
+    const server = await start({ folders: [dir], settings: { offline: 'yes', pypi: { indexUrl: 'file:///etc/passwd' } } });
+    const uri = fileUri(join(dir, 'requirements.txt'));
+    await server.open(uri, 'requests\n');
+    assert.deepEqual(summary(await server.pull(uri)), [['unpinned-requirement', SEVERITY.warning, 0, 0, 0, 8]]);
+    await server.waitForLog(/pypi\.indexUrl must be an http\(s\) URL/);
+    await server.waitForLog(/offline must be true or false/);
+  });
+
   it('uses the defaults when the client cannot answer workspace/configuration', async () => {
     const dir = tree();
     const server = await start({
