@@ -32,6 +32,7 @@ function writeResults(results: Results): void {
 const TEST_FILES: [string, () => Promise<unknown>][] = [
   ['requirements.test', () => import('./requirements.test')],
   ['dockerfile.test', () => import('./dockerfile.test')],
+  ['registry.test', () => import('./registry.test')],
 ];
 
 export async function run(): Promise<void> {
