@@ -7,7 +7,7 @@ import { requirementsFindings } from './analyze-requirements';
 import { locateRequirementsFile } from './dockerfile/follow';
 import { parseDockerfile } from './dockerfile/parse';
 import { analyzeRuns, type RequirementsFileUse } from './dockerfile/runs';
-import { imageUses } from './dockerfile/stages';
+import { imageLookupKey, imageUses } from './dockerfile/stages';
 import { dockerfileSuppressions } from './dockerfile/suppression';
 import { applySettings } from './findings';
 import { isExactPin } from './rules/requirements/loose-requirement';
@@ -21,6 +21,12 @@ import type { Finding } from './types';
 /** Requirements files below a followed one are read up to this depth (cycles are cut anyway). */
 const MAX_FOLLOW_DEPTH = 16;
 
+/** The image references of a Dockerfile the net rules need registry answers for (`imageLookupKey`s). */
+export function imagesToLookUp(text: string): string[] {
+  const keys = imageUses(parseDockerfile(text)).map(imageLookupKey).filter((key): key is string => key !== undefined);
+  return [...new Set(keys)];
+}
+
 export async function dockerfileFindings(request: AnalyzeRequest): Promise<Finding[]> {
   const document = parseDockerfile(request.text);
   const runs = analyzeRuns(document);
@@ -29,7 +35,7 @@ export async function dockerfileFindings(request: AnalyzeRequest): Promise<Findi
     if (use.ref.constraint) continue; // `-c FILE` installs nothing; its pins count below
     requirementsFiles.push(await follow(use, runs.requirementsFiles, request));
   }
-  const context = { path: request.path, document, images: imageUses(document), installs: runs.installs, requirementsFiles };
+  const context = { path: request.path, document, images: imageUses(document), installs: runs.installs, requirementsFiles, registry: request.images };
   const raw = DOCKERFILE_RULES.flatMap((rule) => rule.check(context));
   const suppressions = dockerfileSuppressions(request.text);
   return applySettings(raw, request.settings, (finding) => suppressions.silences(finding.rule, finding.range.start.line, finding.instructionLine));

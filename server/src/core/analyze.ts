@@ -1,8 +1,9 @@
 import { dockerfileFindings } from './analyze-dockerfile';
 import { requirementsFindings } from './analyze-requirements';
 
+export { imagesToLookUp } from './analyze-dockerfile';
 export { packagesToLookUp } from './analyze-requirements';
-import type { Lookup, PackageFacts } from './facts';
+import type { ImageFacts, Lookup, PackageFacts } from './facts';
 import type { AnalysisHost } from './host';
 import type { AnalysisSettings } from './settings';
 import type { FileKind, Finding } from './types';
@@ -20,6 +21,8 @@ export interface AnalyzeRequest {
    * `packagesToLookUp` says which). Absent offline: the net rules are then silent.
    */
   packages?: ReadonlyMap<string, Lookup<PackageFacts>>;
+  /** Registry answers for a Dockerfile's images, by `imageLookupKey` (`imagesToLookUp` says which). */
+  images?: ReadonlyMap<string, Lookup<ImageFacts>>;
 }
 
 export interface AnalysisResult {

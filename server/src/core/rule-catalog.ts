@@ -38,6 +38,10 @@ const RULES: Record<RuleId, Omit<RuleInfo, 'id'>> = {
   'unpinned-npm-install': { fileKind: 'dockerfile', defaultSeverity: 'warning', needsNetwork: false, hadolint: ['DL3016'], summary: 'A global npm/yarn/pnpm install without an exact @version.' },
   'unpinned-gem-install': { fileKind: 'dockerfile', defaultSeverity: 'warning', needsNetwork: false, hadolint: ['DL3028'], summary: 'gem install without an exact -v/--version or name:version.' },
   'unpinned-requirements-file': { fileKind: 'dockerfile', defaultSeverity: 'warning', needsNetwork: false, summary: 'RUN pip install -r FILE where FILE holds unpinned or loose requirements.' },
+  'unknown-image': { fileKind: 'dockerfile', defaultSeverity: 'error', needsNetwork: true, summary: 'The registry has no such repository or tag.' },
+  'digest-drift': { fileKind: 'dockerfile', defaultSeverity: 'information', needsNetwork: true, summary: 'tag@digest where the tag now points elsewhere.' },
+  'outdated-image': { fileKind: 'dockerfile', defaultSeverity: 'hint', needsNetwork: true, summary: 'A newer tag of the same variant and precision exists.' },
+  'single-platform-digest': { fileKind: 'dockerfile', defaultSeverity: 'warning', needsNetwork: true, summary: "The pinned digest is one platform's manifest of a multi-platform tag." },
 };
 
 /** Every rule, in documentation order. */

@@ -52,7 +52,11 @@ export type RuleId =
   | 'unpinned-apk-add'
   | 'unpinned-npm-install'
   | 'unpinned-gem-install'
-  | 'unpinned-requirements-file';
+  | 'unpinned-requirements-file'
+  | 'unknown-image'
+  | 'digest-drift'
+  | 'outdated-image'
+  | 'single-platform-digest';
 
 export type FileKind = 'pip-requirements' | 'dockerfile';
 

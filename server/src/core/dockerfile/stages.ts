@@ -120,3 +120,15 @@ function resolveFrom(instruction: Instruction, word: ArgToken, args: Map<string,
   };
   return { ...base, reference, tagRange: sourceRange(reference.tag), digestRange: sourceRange(reference.digest) };
 }
+
+/**
+ * The key a registry answer is filed under for an image use: the tag to resolve
+ * (`docker.io/library/python:3.12-slim`; `:latest` when untagged), or the digest when only a
+ * digest is written. Undefined for stages, scratch and unresolved references.
+ */
+export function imageLookupKey(use: ImageUse): string | undefined {
+  if (use.kind !== 'image' || !use.reference) return undefined;
+  const { registry, repository, tag, digest } = use.reference.normalized;
+  if (tag || !digest) return `${registry}/${repository}:${tag ?? 'latest'}`;
+  return `${registry}/${repository}@${digest}`;
+}

@@ -1,6 +1,7 @@
 import type { DockerfileDocument } from '../../dockerfile/model';
 import type { RunInstall, RequirementsFileUse } from '../../dockerfile/runs';
 import type { ImageUse } from '../../dockerfile/stages';
+import type { ImageFacts, Lookup } from '../../facts';
 import type { Finding, Range, RuleId, Severity } from '../../types';
 
 /** A `pip install -r FILE` followed into the build context. */
@@ -23,6 +24,8 @@ export interface DockerfileContext {
   installs: RunInstall[];
   /** Every `pip install -r/-c FILE`, with what the file turned out to hold. */
   requirementsFiles: FollowedRequirementsFile[];
+  /** Registry answers by `imageLookupKey`; absent offline (the net rules are then silent). */
+  registry?: ReadonlyMap<string, Lookup<ImageFacts>>;
 }
 
 /**
