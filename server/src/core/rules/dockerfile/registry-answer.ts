@@ -1,0 +1,22 @@
+import type { ImageFacts } from '../../facts';
+import type { ImageUse } from '../../dockerfile/stages';
+import { imageLookupKey } from '../../dockerfile/stages';
+import type { DockerfileContext } from './context';
+
+/** Image uses the registry answered for, with the answer (found or authoritatively not found). */
+export function answeredImages(context: DockerfileContext): { use: ImageUse; facts?: ImageFacts; notFound: boolean }[] {
+  const answered: { use: ImageUse; facts?: ImageFacts; notFound: boolean }[] = [];
+  for (const use of context.images) {
+    const key = imageLookupKey(use);
+    const lookup = key ? context.registry?.get(key) : undefined;
+    if (lookup?.status === 'found') answered.push({ use, facts: lookup.facts, notFound: false });
+    else if (lookup?.status === 'not-found') answered.push({ use, notFound: true });
+  }
+  return answered;
+}
+
+/** `sha256:0123456789ab…` for messages. */
+export function shortDigest(digest: string): string {
+  const colon = digest.indexOf(':');
+  return colon < 0 ? digest.slice(0, 19) : `${digest.slice(0, colon + 13)}…`;
+}
