@@ -156,8 +156,8 @@ describe('cli: check', function () {
       [['check', '--fail-on', 'fatal'], /--fail-on must be one of/],
       [['check', '--fix'], /--fix is not supported yet/],
       [['check', '--index-url', 'not-a-url'], /--index-url must be an http\(s\) URL/],
-      [['check', '--registry-mirror', 'https://mirror.example'], /--registry-mirror is not supported yet/],
-      [['check', '--insecure-registry', 'localhost:5000'], /--insecure-registry is not supported yet/],
+      [['check', '--registry-mirror', 'mirror.example'], /--registry-mirror must be an http\(s\) URL/],
+      [['check', '--insecure-registry', 'http://localhost:5000'], /--insecure-registry must be HOST or HOST:PORT/],
     ];
     for (const [args, message] of usage) {
       it(`rejects "pin-hygiene ${args.join(' ')}"`, () => {

@@ -269,8 +269,16 @@ describe('cli: pure helpers', () => {
     it('refuses options of features that are not built yet instead of ignoring them', () => {
       usage(['check', '--fix'], /--fix is not supported yet/);
       usage(['check', '--index-url', 'ftp://pypi.example/simple'], /--index-url must be an http\(s\) URL/);
-      usage(['check', '--registry-mirror', 'https://mirror.example'], /--registry-mirror is not supported yet/);
-      usage(['check', '--insecure-registry', 'localhost:5000'], /--insecure-registry is not supported yet/);
+      usage(['check', '--registry-mirror', 'ftp://mirror.example'], /--registry-mirror must be an http\(s\) URL without a path/);
+      usage(['check', '--registry-mirror', 'https://mirror.example/v2/'], /--registry-mirror must be an http\(s\) URL without a path/);
+      usage(['check', '--insecure-registry', 'http://localhost:5000'], /--insecure-registry must be HOST or HOST:PORT/);
+    });
+
+    it('collects repeated --insecure-registry and --registry-mirror flags', () => {
+      assert.deepEqual(parseCommandLine(['check', '--insecure-registry', 'reg.lan:5000', '--insecure-registry', 'reg2.lan', '--registry-mirror', 'https://mirror.example', '--registry-mirror', 'http://10.0.0.2:5000/']), {
+        kind: 'check',
+        options: { paths: ['.'], format: 'text', failOn: 'warning', offline: false, insecureRegistries: ['reg.lan:5000', 'reg2.lan'], registryMirrors: ['https://mirror.example', 'http://10.0.0.2:5000/'] },
+      });
     });
   });
 

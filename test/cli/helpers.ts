@@ -48,10 +48,11 @@ export function runCli(args: readonly string[], cwd: string, env: Record<string,
 
 /**
  * `check` asks registries by default; tests must never leave loopback, so every run is
- * `--offline` unless it names an index (a loopback fixture) itself.
+ * `--offline` unless it names an index or a registry (a loopback fixture) itself.
  */
 export function offlineUnlessIndexed(args: readonly string[]): string[] {
-  if (args[0] !== 'check' || args.includes('--offline') || args.some((arg) => arg.startsWith('--index-url'))) return [...args];
+  const optedIn = args.some((arg) => arg.startsWith('--index-url') || arg.startsWith('--insecure-registry') || arg.startsWith('--registry-mirror'));
+  if (args[0] !== 'check' || args.includes('--offline') || optedIn) return [...args];
   return ['check', '--offline', ...args.slice(1)];
 }
 

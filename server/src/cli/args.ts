@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../core/types';
+import { parseRegistryMirror } from '../registry/image-lookups';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -17,6 +18,10 @@ export interface CheckOptions {
   offline: boolean;
   /** `--index-url URL`: the PyPI-style index to ask, over the file's and pip's own configuration. */
   indexUrl?: string;
+  /** `--insecure-registry HOST[:PORT]`: registries that may be asked over plain http. */
+  insecureRegistries?: string[];
+  /** `--registry-mirror URL`: Docker Hub mirrors, asked before Docker Hub. */
+  registryMirrors?: string[];
   /** `--config FILE` as written (resolved against the working directory later). */
   config?: string;
 }
@@ -45,6 +50,11 @@ Options:
                              answer stay silent)
   --index-url URL            the Python package index to ask (default: the file's
                              --index-url, then pip's configuration, then PyPI)
+  --insecure-registry HOST[:PORT]
+                             a container registry that may be asked over plain
+                             http (repeatable; loopback always may)
+  --registry-mirror URL      a Docker Hub mirror to ask first (repeatable); when
+                             it fails or lacks the image Docker Hub is asked
   -h, --help                 show this help
   --version                  show the version
 
@@ -53,7 +63,7 @@ configuration error (including a path that does not exist).
 `;
 
 /** Options that belong to features not built yet: refuse them rather than ignore them. */
-const NOT_SUPPORTED_YET = ['fix', 'registry-mirror', 'insecure-registry'] as const;
+const NOT_SUPPORTED_YET = ['fix'] as const;
 
 const OPTIONS = {
   format: { type: 'string' },
@@ -111,6 +121,16 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
   if (values['index-url'] !== undefined) {
     if (!/^https?:\/\/\S+$/i.test(values['index-url'])) return { kind: 'usage-error', message: `--index-url must be an http(s) URL (got "${values['index-url']}")` };
     options.indexUrl = values['index-url'];
+  }
+  for (const host of values['insecure-registry'] ?? []) {
+    if (!/^[a-z0-9.-]+(:\d{1,5})?$/i.test(host) && !/^\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(host)) {
+      return { kind: 'usage-error', message: `--insecure-registry must be HOST or HOST:PORT (got "${host}")` };
+    }
+    (options.insecureRegistries ??= []).push(host);
+  }
+  for (const mirror of values['registry-mirror'] ?? []) {
+    if (!parseRegistryMirror(mirror)) return { kind: 'usage-error', message: `--registry-mirror must be an http(s) URL without a path (got "${mirror}")` };
+    (options.registryMirrors ??= []).push(mirror);
   }
   return { kind: 'check', options };
 }

@@ -1,22 +1,40 @@
 /**
  * Registry lookups for the CLI: the shared requirements lookups (registry/requirements-lookups.ts)
- * with the CLI's index flag, its on-disk cache, and failures counted per index for stderr.
+ * with the CLI's index flag and the shared image lookups (registry/image-lookups.ts) with its
+ * insecure-registry and mirror flags, one on-disk cache, and failures counted per index or
+ * registry for stderr.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Lookup, PackageFacts } from '../core/facts';
+import type { ImageFacts, Lookup, PackageFacts } from '../core/facts';
+import { createImageLookups, type ImageLookups } from '../registry/image-lookups';
 import { createRequirementsLookups } from '../registry/requirements-lookups';
+import { imagesToLookUp } from '../core/analyze';
 
 export interface CliLookups {
   /** Answers for the projects of one requirements file, by normalised name. */
   packagesFor(text: string): Promise<Map<string, Lookup<PackageFacts>>>;
+  /** Answers for the images of one Dockerfile, by `imageLookupKey`. */
+  imagesFor(text: string): Promise<Map<string, Lookup<ImageFacts>>>;
   /** One line per index that could not be asked, for stderr. */
   problems(): string[];
   close(): Promise<void>;
 }
 
-export function createCliLookups(options: { indexUrl?: string; env: NodeJS.ProcessEnv; userAgent: string }): CliLookups {
+export interface CliLookupsOptions {
+  indexUrl?: string;
+  insecureRegistries?: readonly string[];
+  registryMirrors?: readonly string[];
+  env: NodeJS.ProcessEnv;
+  userAgent: string;
+}
+
+export function createCliLookups(options: CliLookupsOptions): CliLookups {
   const failures = new Map<string, { count: number; message: string }>();
+  const registryFailures = new Map<string, { count: number; message: string }>();
+  // Images too: one answer per image for the whole run.
+  const images = new Map<string, Promise<Lookup<ImageFacts>>>();
+  let imageLookups: ImageLookups | undefined;
   // A whole run shares one answer per project: the same file set asks the same questions.
   const answers = new Map<string, Promise<Map<string, Lookup<PackageFacts>>>>();
   const lookups = createRequirementsLookups({
@@ -41,10 +59,39 @@ export function createCliLookups(options: { indexUrl?: string; env: NodeJS.Proce
       }
       return answer;
     },
-    problems() {
-      return [...failures].map(([index, { count, message }]) => `could not ask ${index} about ${count} project${count === 1 ? '' : 's'} (${message}); their registry checks were skipped`);
+    async imagesFor(text) {
+      imageLookups ??= createImageLookups({
+        userAgent: options.userAgent,
+        env: options.env,
+        insecureRegistries: options.insecureRegistries,
+        registryMirrors: options.registryMirrors,
+        http: { cacheDir: cacheDirectory(options.env) },
+        onRegistryFailure(registry, message) {
+          const failure = registryFailures.get(registry) ?? { count: 0, message };
+          failure.count += 1;
+          registryFailures.set(registry, failure);
+        },
+      });
+      const client = imageLookups;
+      const keys = imagesToLookUp(text);
+      const missing = keys.filter((key) => !images.has(key));
+      if (missing.length > 0) {
+        const asked = client.lookUp(missing);
+        for (const key of missing) {
+          images.set(key, asked.then((answers) => answers.get(key) ?? { status: 'failed', kind: 'transient', message: 'no answer' }));
+        }
+      }
+      return new Map(await Promise.all(keys.map(async (key) => [key, await (images.get(key) as Promise<Lookup<ImageFacts>>)] as const)));
     },
-    close: () => lookups.close(),
+    problems() {
+      return [
+        ...[...failures].map(([index, { count, message }]) => `could not ask ${index} about ${count} project${count === 1 ? '' : 's'} (${message}); their registry checks were skipped`),
+        ...[...registryFailures].map(([registry, { count, message }]) => `could not ask ${registry} about ${count} image${count === 1 ? '' : 's'} (${message}); their registry checks were skipped`),
+      ];
+    },
+    async close() {
+      await Promise.all([lookups.close(), imageLookups?.close()]);
+    },
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { analyze } from '../core/analyze';
-import type { Lookup, PackageFacts } from '../core/facts';
+import type { ImageFacts, Lookup, PackageFacts } from '../core/facts';
 import type { Finding } from '../core/types';
 import { diskHost, readTextFile } from '../node/files';
 import { parseCommandLine, USAGE, type CheckOptions } from './args';
@@ -91,12 +91,24 @@ async function check(options: CheckOptions, io: CliEnvironment): Promise<number>
     let findings: Finding[];
     try {
       let packages: Map<string, Lookup<PackageFacts>> | undefined;
-      if (!options.offline && file.kind === 'pip-requirements') {
-        progress.update(`checked ${index}/${total} files, looking up packages of ${file.path}`);
-        lookups ??= createCliLookups({ indexUrl: options.indexUrl, env: io.env, userAgent: `pin-hygiene/${VERSION}` });
-        packages = await lookups.packagesFor(read.text);
+      let images: Map<string, Lookup<ImageFacts>> | undefined;
+      if (!options.offline) {
+        lookups ??= createCliLookups({
+          indexUrl: options.indexUrl,
+          insecureRegistries: options.insecureRegistries,
+          registryMirrors: options.registryMirrors,
+          env: io.env,
+          userAgent: `pin-hygiene/${VERSION}`,
+        });
+        if (file.kind === 'pip-requirements') {
+          progress.update(`checked ${index}/${total} files, looking up packages of ${file.path}`);
+          packages = await lookups.packagesFor(read.text);
+        } else if (file.kind === 'dockerfile') {
+          progress.update(`checked ${index}/${total} files, looking up images of ${file.path}`);
+          images = await lookups.imagesFor(read.text);
+        }
       }
-      ({ findings } = await analyze({ path: file.absolutePath, text: read.text, kind: file.kind, settings: { severity: config.severity }, host: diskHost, packages }));
+      ({ findings } = await analyze({ path: file.absolutePath, text: read.text, kind: file.kind, settings: { severity: config.severity }, host: diskHost, packages, images }));
     } catch (error) {
       note(file.path, `internal error while checking (${error instanceof Error ? error.message : String(error)})`);
       incomplete = true;
