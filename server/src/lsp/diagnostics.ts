@@ -19,7 +19,7 @@ import { NO_FILES_HOST } from '../core/host';
 import type { FileKind } from '../core/types';
 import { MAX_FILE_BYTES } from '../node/files';
 import { toAnalysisSettings, type PinHygieneSettings } from '../shared/settings';
-import type { Lookup, PackageFacts } from '../core/facts';
+import type { ImageFacts, Lookup, PackageFacts } from '../core/facts';
 import { toDiagnostic } from './convert';
 import { editorHost } from './host';
 import type { Logger } from './log';
@@ -130,9 +130,10 @@ export class DiagnosticsProvider {
       : NO_FILES_HOST;
     // Answers already in (or none yet): lookups never hold up the offline findings.
     const packages = kind === 'pip-requirements' ? await this.packagesFor(uri, text, settings) : undefined;
+    const images = kind === 'dockerfile' ? this.imagesFor(uri, text, settings) : undefined;
     throwIfCancelled(token);
     const started = Date.now();
-    const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages });
+    const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images });
     // Closed while the analysis ran: forget() has already been called for it.
     if (this.documents.get(uri) !== undefined) this.dependencies.set(uri, dependencies);
     throwIfCancelled(token);
@@ -148,6 +149,16 @@ export class DiagnosticsProvider {
     if (this.registry === undefined) return undefined;
     try {
       return await this.registry.packagesFor(uri, text, settings);
+    } catch (error) {
+      this.logger.error(`Could not start the registry lookups for ${uri}`, error);
+      return undefined;
+    }
+  }
+
+  private imagesFor(uri: string, text: string, settings: PinHygieneSettings): ReadonlyMap<string, Lookup<ImageFacts>> | undefined {
+    if (this.registry === undefined) return undefined;
+    try {
+      return this.registry.imagesFor(uri, text, settings);
     } catch (error) {
       this.logger.error(`Could not start the registry lookups for ${uri}`, error);
       return undefined;

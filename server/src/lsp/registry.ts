@@ -1,18 +1,22 @@
 /**
- * LSP layer: registry answers for open requirements files (ARCHITECTURE pattern 11). A pull
- * never waits for the network: it gets what is known now, lookups run in the background, and
- * when a document's answers are in the client is asked to pull again. One HTTP client and
- * PyPI client serve every document, so a project two files name is asked once.
+ * LSP layer: registry answers for open requirements files and Dockerfiles (ARCHITECTURE
+ * pattern 11). A pull never waits for the network: it gets what is known now, lookups run in
+ * the background, and when a document's answers are in the client is asked to pull again. One
+ * HTTP client and PyPI client (and one Docker registry client) serve every document, so a
+ * project or image two files name is asked once.
  */
 import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { version } from '../../../package.json';
-import type { Lookup, PackageFacts } from '../core/facts';
+import { imagesToLookUp } from '../core/analyze';
+import type { ImageFacts, Lookup, PackageFacts } from '../core/facts';
+import { createImageLookups, type ImageLookups } from '../registry/image-lookups';
 import { maskCredentials } from '../registry/pypi-index-config';
 import { createRequirementsLookups, type LookupPlan, type RequirementsLookups } from '../registry/requirements-lookups';
 import type { PinHygieneSettings } from '../shared/settings';
 import { formatError, type Logger } from './log';
 
 type Packages = ReadonlyMap<string, Lookup<PackageFacts>>;
+type Images = ReadonlyMap<string, Lookup<ImageFacts>>;
 
 export interface RegistryOptions {
   /** VS Code workspace trust: untrusted workspaces ignore index URLs declared in files. */
@@ -34,11 +38,22 @@ interface DocumentLookups {
   previous?: Packages;
 }
 
+interface DocumentImageLookups {
+  /** Which images the answers are for. */
+  key: string;
+  controller: AbortController;
+  answers?: Images;
+  previous?: Images;
+}
+
 export class RegistryLookups {
   private lookups: RequirementsLookups | undefined;
+  private images: ImageLookups | undefined;
   private readonly documents = new Map<string, DocumentLookups>();
-  /** Indexes already reported as failing, so the log says it once per index. */
+  private readonly imageDocuments = new Map<string, DocumentImageLookups>();
+  /** Indexes and registries already reported as failing, so the log says it once for each. */
   private readonly failedIndexes = new Set<string>();
+  private readonly failedRegistries = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -71,21 +86,84 @@ export class RegistryLookups {
     return started.previous;
   }
 
+  /**
+   * The answers to check a Dockerfile with now, starting (or keeping) the lookups its images
+   * need. Undefined when offline: the net rules are then silent.
+   */
+  imagesFor(uri: string, text: string, settings: PinHygieneSettings): Images | undefined {
+    if (settings.offline) {
+      this.forget(uri);
+      return undefined;
+    }
+    const keys = imagesToLookUp(text);
+    const key = JSON.stringify(keys);
+    const current = this.imageDocuments.get(uri);
+    if (current?.key === key) return current.answers ?? current.previous;
+    current?.controller.abort();
+    const started: DocumentImageLookups = { key, controller: new AbortController(), previous: current?.answers ?? current?.previous };
+    this.imageDocuments.set(uri, started);
+    if (keys.length === 0) {
+      started.answers = new Map();
+      return started.answers;
+    }
+    void this.runImages(uri, keys, started);
+    return started.previous;
+  }
+
   /** The document closed (or is no longer checked): its lookups stop unless another document shares them. */
   forget(uri: string): void {
     this.documents.get(uri)?.controller.abort();
     this.documents.delete(uri);
+    this.imageDocuments.get(uri)?.controller.abort();
+    this.imageDocuments.delete(uri);
   }
 
   /** After a settings change: everything is asked again. */
   clear(): void {
-    for (const uri of [...this.documents.keys()]) this.forget(uri);
+    for (const uri of [...this.documents.keys(), ...this.imageDocuments.keys()]) this.forget(uri);
     this.failedIndexes.clear();
+    this.failedRegistries.clear();
   }
 
   async dispose(): Promise<void> {
     this.clear();
-    await this.lookups?.close();
+    await Promise.all([this.lookups?.close(), this.images?.close()]);
+  }
+
+  private imageClient(): ImageLookups {
+    this.images ??= createImageLookups({
+      userAgent: `pin-hygiene/${version} (vscode)`,
+      env: process.env,
+      http: { cacheDir: this.options.cacheDir, proxy: this.options.proxy, proxyStrictSSL: this.options.proxyStrictSSL },
+      onRegistryFailure: (registry, message) => {
+        if (this.failedRegistries.has(registry)) return;
+        this.failedRegistries.add(registry);
+        // Never a diagnostic: a registry that cannot be asked says nothing about the images.
+        this.logger.warn(`Could not ask the container registry ${registry} (${message}); registry checks for its images are skipped.`);
+      },
+    });
+    return this.images;
+  }
+
+  private async runImages(uri: string, keys: string[], state: DocumentImageLookups): Promise<void> {
+    const signal = state.controller.signal;
+    const progress = await this.beginProgress(keys.length, 'image');
+    const started = Date.now();
+    try {
+      const answers = await this.imageClient().lookUp(keys, {
+        signal,
+        onProgress: (done, total) => progress?.report(Math.floor((done / total) * 100), `looking up ${total} image${total === 1 ? '' : 's'} (${done} done)`),
+      });
+      if (signal.aborted || this.imageDocuments.get(uri) !== state) return;
+      state.answers = answers;
+      state.previous = undefined;
+      this.logger.trace(`Looked up ${keys.length} image(s) for ${uri} in ${Date.now() - started} ms.`);
+      this.answered(uri);
+    } catch (error) {
+      this.logger.error(`Looking up the images of ${uri} failed`, error);
+    } finally {
+      progress?.done();
+    }
   }
 
   private client(): RequirementsLookups {
@@ -127,10 +205,10 @@ export class RegistryLookups {
   }
 
   /** Work-done progress while lookups run, when the client supports it (the library checks the capability). */
-  private async beginProgress(count: number): Promise<WorkDoneProgressReporter | undefined> {
+  private async beginProgress(count: number, what = 'package'): Promise<WorkDoneProgressReporter | undefined> {
     try {
       const progress = await this.connection.window.createWorkDoneProgress();
-      progress.begin('Pin Hygiene', 0, `looking up ${count} package${count === 1 ? '' : 's'}`);
+      progress.begin('Pin Hygiene', 0, `looking up ${count} ${what}${count === 1 ? '' : 's'}`);
       return progress;
     } catch (error) {
       this.logger.debug(`No progress for lookups: ${formatError(error)}`);

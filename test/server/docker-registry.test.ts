@@ -1,0 +1,69 @@
+/**
+ * The server asking a container registry for an open Dockerfile: the first pull has the offline
+ * findings, the answers from the real reference registry (Debian's `docker-registry` on
+ * loopback) arrive in the background, the server asks the client to pull again and the next
+ * pull has the registry findings.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { requireDockerRegistry, seedImage, startRegistry, type RegistryServer, type SeededImage } from '../registry/docker-registry-server';
+import { useLoopbackGuard } from '../registry/loopback-guard';
+import { fileUri, makeTree, removeTree, summary, TestServer } from './harness';
+
+const PLATFORMS = [
+  { os: 'linux', architecture: 'amd64' },
+  { os: 'linux', architecture: 'arm64', variant: 'v8' },
+];
+
+const NET_RULES = new Set(['unknown-image', 'digest-drift', 'outdated-image', 'single-platform-digest']);
+
+describe('server: container registry lookups (real docker-registry on loopback)', function () {
+  this.timeout(60_000);
+  useLoopbackGuard();
+  let registry: RegistryServer | undefined;
+  let older: SeededImage;
+  let newer: SeededImage;
+  let dir: string;
+  let server: TestServer | undefined;
+
+  before(async function () {
+    requireDockerRegistry(this);
+    registry = await startRegistry();
+    older = await seedImage(registry, 'team/app', ['1.0.0'], PLATFORMS, 'old');
+    newer = await seedImage(registry, 'team/app', ['1.0.1', 'latest'], PLATFORMS, 'new');
+    dir = makeTree();
+  });
+  afterEach(async () => {
+    if (server) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
+    await server?.dispose();
+    server = undefined;
+  });
+  after(async () => {
+    await registry?.close();
+    if (dir) removeTree(dir);
+  });
+
+  it('shows the offline findings at once, then the registry findings after a refresh', async () => {
+    const host = registry!.host;
+    const text = [
+      `FROM ${host}/team/app:1.0.0@${older.digest} AS outdated`,
+      `FROM ${host}/team/app:1.0.1@${older.digest} AS drifted`,
+      `FROM ${host}/team/app:1.0.1@${newer.platforms[1]!.digest} AS one-platform`,
+      `FROM ${host}/team/app:9.9.9@${newer.digest}`,
+      '',
+    ].join('\n');
+    server = await TestServer.start({ folders: [dir], settings: { offline: false } });
+    const uri = fileUri(join(dir, 'Dockerfile'));
+    const refreshed = server.nextRefresh(30_000);
+    await server.open(uri, text, 'dockerfile');
+    const net = (rows: unknown[][]) => rows.filter((row) => NET_RULES.has(row[0] as string)).map((row) => [row[0], row[2]]);
+    assert.deepEqual(net(summary(await server.pull(uri))), []);
+    await refreshed;
+    assert.deepEqual(net(summary(await server.pull(uri))), [
+      ['outdated-image', 0],
+      ['digest-drift', 1],
+      ['single-platform-digest', 2],
+      ['unknown-image', 3],
+    ]);
+  });
+});
