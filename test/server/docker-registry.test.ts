@@ -66,4 +66,23 @@ describe('server: container registry lookups (real docker-registry on loopback)'
       ['unknown-image', 3],
     ]);
   });
+
+  it('answers docker.io images from pinHygiene.registryMirrors and logs invalid registry settings', async () => {
+    // Tags Docker Hub does not have: an answer from anywhere but the mirror would differ.
+    await seedImage(registry!, 'library/python', ['0.0.1-phtest'], PLATFORMS, 'py-old');
+    await seedImage(registry!, 'library/python', ['0.0.2-phtest'], PLATFORMS, 'py-new');
+    server = await TestServer.start({
+      folders: [dir],
+      settings: { offline: false, registryMirrors: [registry!.origin, 'ftp://mirror.example'], insecureRegistries: ['http://registry.example', 'registry.lan:5000'] },
+    });
+    const uri = fileUri(join(dir, 'mirrored', 'Dockerfile'));
+    const refreshed = server.nextRefresh(30_000);
+    await server.open(uri, 'FROM python:0.0.1-phtest\n', 'dockerfile');
+    await server.pull(uri);
+    await refreshed;
+    const rows = summary(await server.pull(uri)).filter((row) => NET_RULES.has(row[0] as string)).map((row) => [row[0], row[2]]);
+    assert.deepEqual(rows, [['outdated-image', 0]]);
+    await server.waitForLog(/registryMirrors: "ftp:\/\/mirror\.example" is not an http\(s\) URL without a path/);
+    await server.waitForLog(/insecureRegistries: "http:\/\/registry\.example" is not a registry host/);
+  });
 });

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../core/types';
 import { parseRegistryMirror } from '../registry/image-lookups';
+import { isRegistryHost } from '../shared/settings';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -123,7 +124,7 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
     options.indexUrl = values['index-url'];
   }
   for (const host of values['insecure-registry'] ?? []) {
-    if (!/^[a-z0-9.-]+(:\d{1,5})?$/i.test(host) && !/^\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(host)) {
+    if (!isRegistryHost(host)) {
       return { kind: 'usage-error', message: `--insecure-registry must be HOST or HOST:PORT (got "${host}")` };
     }
     (options.insecureRegistries ??= []).push(host);

@@ -48,7 +48,8 @@ interface DocumentImageLookups {
 
 export class RegistryLookups {
   private lookups: RequirementsLookups | undefined;
-  private images: ImageLookups | undefined;
+  /** One image client per insecure-registry and mirror configuration (they are settings, per resource). */
+  private readonly images = new Map<string, ImageLookups>();
   private readonly documents = new Map<string, DocumentLookups>();
   private readonly imageDocuments = new Map<string, DocumentImageLookups>();
   /** Indexes and registries already reported as failing, so the log says it once for each. */
@@ -96,7 +97,8 @@ export class RegistryLookups {
       return undefined;
     }
     const keys = imagesToLookUp(text);
-    const key = JSON.stringify(keys);
+    const client = this.imageClient(settings);
+    const key = JSON.stringify([settings.insecureRegistries, settings.registryMirrors, keys]);
     const current = this.imageDocuments.get(uri);
     if (current?.key === key) return current.answers ?? current.previous;
     current?.controller.abort();
@@ -106,7 +108,7 @@ export class RegistryLookups {
       started.answers = new Map();
       return started.answers;
     }
-    void this.runImages(uri, keys, started);
+    void this.runImages(uri, keys, started, client);
     return started.previous;
   }
 
@@ -123,17 +125,38 @@ export class RegistryLookups {
     for (const uri of [...this.documents.keys(), ...this.imageDocuments.keys()]) this.forget(uri);
     this.failedIndexes.clear();
     this.failedRegistries.clear();
+    // Their settings may have changed: clients are made again as documents ask.
+    void this.closeImageClients();
   }
 
   async dispose(): Promise<void> {
     this.clear();
-    await Promise.all([this.lookups?.close(), this.images?.close()]);
+    await Promise.all([this.lookups?.close(), this.closing]);
   }
 
-  private imageClient(): ImageLookups {
-    this.images ??= createImageLookups({
+  /** Closing the image clients of earlier settings. */
+  private closing: Promise<void> = Promise.resolve();
+
+  private closeImageClients(): Promise<void> {
+    const images = [...this.images.values()];
+    this.images.clear();
+    const closed = Promise.all(images.map((client) => client.close())).then(
+      () => undefined,
+      (error: unknown) => this.logger.debug(`Closing image lookups: ${formatError(error)}`),
+    );
+    this.closing = Promise.all([this.closing, closed]).then(() => undefined);
+    return this.closing;
+  }
+
+  private imageClient(settings: PinHygieneSettings): ImageLookups {
+    const key = JSON.stringify([settings.insecureRegistries, settings.registryMirrors]);
+    const existing = this.images.get(key);
+    if (existing) return existing;
+    const created = createImageLookups({
       userAgent: `pin-hygiene/${version} (vscode)`,
       env: process.env,
+      insecureRegistries: settings.insecureRegistries,
+      registryMirrors: settings.registryMirrors,
       http: { cacheDir: this.options.cacheDir, proxy: this.options.proxy, proxyStrictSSL: this.options.proxyStrictSSL },
       onRegistryFailure: (registry, message) => {
         if (this.failedRegistries.has(registry)) return;
@@ -142,15 +165,16 @@ export class RegistryLookups {
         this.logger.warn(`Could not ask the container registry ${registry} (${message}); registry checks for its images are skipped.`);
       },
     });
-    return this.images;
+    this.images.set(key, created);
+    return created;
   }
 
-  private async runImages(uri: string, keys: string[], state: DocumentImageLookups): Promise<void> {
+  private async runImages(uri: string, keys: string[], state: DocumentImageLookups, client: ImageLookups): Promise<void> {
     const signal = state.controller.signal;
     const progress = await this.beginProgress(keys.length, 'image');
     const started = Date.now();
     try {
-      const answers = await this.imageClient().lookUp(keys, {
+      const answers = await client.lookUp(keys, {
         signal,
         onProgress: (done, total) => progress?.report(Math.floor((done / total) * 100), `looking up ${total} image${total === 1 ? '' : 's'} (${done} done)`),
       });

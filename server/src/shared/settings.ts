@@ -18,9 +18,13 @@ export interface PinHygieneSettings {
   offline: boolean;
   /** `pinHygiene.pypi.indexUrl`; empty: resolve the index as pip does. */
   pypiIndexUrl: string;
+  /** `pinHygiene.insecureRegistries`: container registries (`host[:port]`) asked over plain http. */
+  insecureRegistries: string[];
+  /** `pinHygiene.registryMirrors`: Docker Hub mirrors (`https://host[:port]`), asked before Docker Hub. */
+  registryMirrors: string[];
 }
 
-export const DEFAULT_SETTINGS: PinHygieneSettings = { enable: true, severity: {}, offline: false, pypiIndexUrl: '' };
+export const DEFAULT_SETTINGS: PinHygieneSettings = { enable: true, severity: {}, offline: false, pypiIndexUrl: '', insecureRegistries: [], registryMirrors: [] };
 
 const SEVERITY_VALUES: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
 
@@ -94,7 +98,41 @@ export function sanitiseSettings(value: unknown, problems: SanitiseProblem[] = [
     severity: sanitiseSeverityMap(raw.severity, problems),
     offline: sanitiseBoolean(raw.offline, 'offline', DEFAULT_SETTINGS.offline, problems),
     pypiIndexUrl: sanitiseIndexUrl((typeof raw.pypi === 'object' && raw.pypi !== null ? raw.pypi as Record<string, unknown> : {}).indexUrl, problems),
+    insecureRegistries: sanitiseStringList(raw.insecureRegistries, 'insecureRegistries', 'a registry host or host:port', isRegistryHost, problems),
+    registryMirrors: sanitiseStringList(raw.registryMirrors, 'registryMirrors', 'an http(s) URL without a path', isMirrorUrl, problems),
   };
+}
+
+/** A list of strings; entries that fail `valid` are dropped and reported one by one. */
+function sanitiseStringList(value: unknown, name: string, wanted: string, valid: (text: string) => boolean, problems: SanitiseProblem[]): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    problems.push({ message: `${name} must be a list of strings (ignored)` });
+    return [];
+  }
+  const result: string[] = [];
+  for (const entry of value) {
+    const text = typeof entry === 'string' ? entry.trim() : undefined;
+    if (text !== undefined && valid(text)) result.push(text);
+    else problems.push({ message: `${name}: ${JSON.stringify(entry)} is not ${wanted} (ignored)` });
+  }
+  return result;
+}
+
+/** `host`, `host:port` or `[v6]:port`, as `--insecure-registry` takes them. */
+export function isRegistryHost(text: string): boolean {
+  return /^[a-z0-9.-]+(:\d{1,5})?$/i.test(text) || /^\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(text);
+}
+
+/** `https://host[:port]` (or `http://` for a plain-http mirror), no credentials, path or query. */
+export function isMirrorUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password && !url.search && !url.hash && (url.pathname === '/' || url.pathname === '');
 }
 
 function sanitiseBoolean(value: unknown, name: string, fallback: boolean, problems: SanitiseProblem[]): boolean {
