@@ -11,6 +11,7 @@ import type { ImageFacts, Lookup } from '../core/facts';
 import { createDockerClient, type DockerClient } from './docker';
 import { readDockerCredentials, type DockerCredentials } from './docker-config';
 import { createHttpClient, type ClosableHttpClient, type HttpClientOptions } from './http-client';
+import { CANCELLED, SharedLookups } from './shared-lookups';
 
 /** Lookups for one file run this many at a time. */
 const CONCURRENCY = 4;
@@ -41,14 +42,6 @@ export interface ImageLookups {
   close(): Promise<void>;
 }
 
-const CANCELLED: Lookup<ImageFacts> = { status: 'failed', kind: 'transient', message: 'cancelled' };
-
-interface Shared {
-  answer: Promise<Lookup<ImageFacts>>;
-  controller: AbortController;
-  users: number;
-}
-
 /** `https://mirror.example/` → `{ host: 'mirror.example', insecure: false }`; undefined when it is not an http(s) URL. */
 export function parseRegistryMirror(url: string): { host: string; insecure: boolean } | undefined {
   let parsed: URL;
@@ -74,7 +67,7 @@ export function createImageLookups(options: ImageLookupsOptions): ImageLookups {
     return client;
   };
   // Only lookups in flight are shared; answers are kept by the HTTP client's caches, with their TTL.
-  const inflight = new Map<string, Shared>();
+  const inflight = new SharedLookups<ImageFacts>();
 
   const resolve = async (reference: NormalizedReference, signal: AbortSignal): Promise<Lookup<ImageFacts>> => {
     try {
@@ -106,34 +99,7 @@ export function createImageLookups(options: ImageLookupsOptions): ImageLookups {
 
   /** One lookup per key however many files ask; aborted only when every asker gave up. */
   const ask = async (key: string, signal: AbortSignal | undefined): Promise<Lookup<ImageFacts>> => {
-    let shared = inflight.get(key);
-    if (!shared) {
-      const controller = new AbortController();
-      const created: Shared = { controller, users: 0, answer: answer(key, controller.signal) };
-      created.answer = created.answer.finally(() => {
-        if (inflight.get(key) === created) inflight.delete(key);
-      });
-      inflight.set(key, created);
-      shared = created;
-    }
-    const joined = shared;
-    joined.users += 1;
-    let onAbort: (() => void) | undefined;
-    const cancelled = new Promise<Lookup<ImageFacts>>((resolve) => {
-      onAbort = () => resolve(CANCELLED);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      if (signal?.aborted) return CANCELLED;
-      return await (signal ? Promise.race([joined.answer, cancelled]) : joined.answer);
-    } finally {
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
-      joined.users -= 1;
-      if (joined.users === 0 && inflight.get(key) === joined) {
-        inflight.delete(key);
-        joined.controller.abort();
-      }
-    }
+    return inflight.join(key, signal, (lookupSignal) => answer(key, lookupSignal));
   };
 
   const lookUp: ImageLookups['lookUp'] = async (keys, request = {}) => {
@@ -159,8 +125,7 @@ export function createImageLookups(options: ImageLookupsOptions): ImageLookups {
     lookUp,
     imagesFor: (text, request = {}) => lookUp(imagesToLookUp(text), request),
     async close() {
-      for (const shared of inflight.values()) shared.controller.abort();
-      inflight.clear();
+      inflight.abortAll();
       await http.close();
     },
   };

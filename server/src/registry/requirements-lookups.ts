@@ -5,6 +5,7 @@
  * failure never becomes "not found": failures are reported through `onIndexFailure`.
  */
 import { packagesToLookUp } from '../core/analyze';
+import { CANCELLED, SharedLookups } from './shared-lookups';
 import type { Lookup, PackageFacts } from '../core/facts';
 import { parseRequirementsFile } from '../core/requirements/parse';
 import { isExactPin } from '../core/rules/requirements/loose-requirement';
@@ -54,52 +55,17 @@ export interface RequirementsLookups {
   close(): Promise<void>;
 }
 
-const CANCELLED: Lookup<PackageFacts> = { status: 'failed', kind: 'transient', message: 'cancelled' };
-
-interface Shared {
-  answer: Promise<Lookup<PackageFacts>>;
-  controller: AbortController;
-  users: number;
-}
-
 export function createRequirementsLookups(options: RequirementsLookupsOptions): RequirementsLookups {
   const http: ClosableHttpClient = createHttpClient({ ...options.http, userAgent: options.userAgent });
   const pypi: PypiClient = createPypiClient({ http, userAgent: options.userAgent });
   // Only lookups in flight are shared; answers are kept by the HTTP client's caches, with their TTL.
-  const inflight = new Map<string, Shared>();
+  const inflight = new SharedLookups<PackageFacts>();
   let pipConf: Promise<PipConfFile[]> | undefined;
 
   /** One request per project and index however many files ask; aborted only when every asker gave up. */
   const ask = async (index: string, name: string, versions: string[], signal: AbortSignal | undefined): Promise<Lookup<PackageFacts>> => {
     const key = `${index}\u0000${name}\u0000${versions.join(',')}`;
-    let shared = inflight.get(key);
-    if (!shared) {
-      const controller = new AbortController();
-      const created: Shared = { controller, users: 0, answer: pypi.lookup(name, { index, vulnerabilitiesFor: versions, signal: controller.signal }) };
-      created.answer = created.answer.finally(() => {
-        if (inflight.get(key) === created) inflight.delete(key);
-      });
-      inflight.set(key, created);
-      shared = created;
-    }
-    const joined = shared;
-    joined.users += 1;
-    let onAbort: (() => void) | undefined;
-    const cancelled = new Promise<Lookup<PackageFacts>>((resolve) => {
-      onAbort = () => resolve(CANCELLED);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      if (signal?.aborted) return CANCELLED;
-      return await (signal ? Promise.race([joined.answer, cancelled]) : joined.answer);
-    } finally {
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
-      joined.users -= 1;
-      if (joined.users === 0 && inflight.get(key) === joined) {
-        inflight.delete(key);
-        joined.controller.abort();
-      }
-    }
+    return inflight.join(key, signal, (lookupSignal) => pypi.lookup(name, { index, vulnerabilitiesFor: versions, signal: lookupSignal }));
   };
 
   const plan: RequirementsLookups['plan'] = async (text, request = {}) => {
@@ -154,8 +120,7 @@ export function createRequirementsLookups(options: RequirementsLookupsOptions): 
       return lookUp(await plan(text, request), request);
     },
     async close() {
-      for (const shared of inflight.values()) shared.controller.abort();
-      inflight.clear();
+      inflight.abortAll();
       await http.close();
     },
   };
