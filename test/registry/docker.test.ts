@@ -12,7 +12,7 @@ import type { ImageFacts, Lookup } from '../../server/src/core/facts';
 import { createDockerClient, MANIFEST_ACCEPT, nextPage, parsePlatforms, parseRateLimit, registryTarget, type DockerClientOptions } from '../../server/src/registry/docker';
 import { mayReceiveCredentials, parseWwwAuthenticate } from '../../server/src/registry/docker-auth';
 import { parseDockerConfig, readDockerCredentials } from '../../server/src/registry/docker-config';
-import type { HttpClient, HttpRequest } from '../../server/src/registry/http';
+import { HttpError, type HttpClient, type HttpRequest } from '../../server/src/registry/http';
 import { createHttpClient, type ClosableHttpClient } from '../../server/src/registry/http-client';
 import { requireDockerRegistry, seedImage, startRegistry, type RegistryServer, type SeededImage } from './docker-registry-server';
 import { reply, startFixtureServer, type FixtureServer } from './fixture-server';
@@ -29,6 +29,20 @@ const PLATFORMS = [
 function recording(http: HttpClient): HttpClient & { seen: HttpRequest[] } {
   const seen: HttpRequest[] = [];
   return { seen, request: (request) => { seen.push(request); return http.request(request); } };
+}
+
+/** An HttpClient whose 401 answers to `GET /v2/` carry `challenge` as their WWW-Authenticate header. */
+function challenging(http: HttpClient, challenge: string): HttpClient {
+  return {
+    request: async (request) => {
+      try {
+        return await http.request(request);
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status !== 401 || !request.url.endsWith('/v2/')) throw error;
+        throw new HttpError(error.kind, error.message, error.status, { ...error.headers, 'www-authenticate': challenge });
+      }
+    },
+  };
 }
 
 function found(result: Lookup<ImageFacts>): ImageFacts {
@@ -181,10 +195,7 @@ describe('Docker registry client: real docker-registry on loopback', function ()
 
         // The same credentials, but the challenge names a realm on another host (`localhost`): none sent.
         issuer.requests.splice(0);
-        const elsewhere = client({
-          credentials,
-          challengeProbe: async () => ({ status: 401, wwwAuthenticate: `Bearer realm="${issuer.realm.replace('127.0.0.1', 'localhost')}",service="test-registry"` }),
-        });
+        const elsewhere = client({ credentials, http: challenging(http, `Bearer realm="${issuer.realm.replace('127.0.0.1', 'localhost')}",service="test-registry"`) });
         const denied = await elsewhere.resolve(`${secured!.host}/secret/app:1`);
         assert.equal(denied.status, 'failed');
         assert.deepEqual(issuer.requests.map((r) => r.authorization), [undefined]);
@@ -264,6 +275,18 @@ describe('Docker registry client: faults and guards (fixture server)', () => {
     assert.equal(result.status, 'failed');
     assert.equal((result as { kind: string }).kind, 'offline');
     assert.deepEqual(guard.violations, []);
+  });
+
+  it('reads the /v2/ challenge from the HttpClient\'s 401, without a request of its own', async () => {
+    const manifest = JSON.stringify({ schemaVersion: 2, config: { digest: 'sha256:00' } });
+    fixture.route('/v2/', reply.status(401, { 'www-authenticate': `Bearer realm="${fixture.origin}/token",service="fixture"` }));
+    fixture.route('/token?service=fixture&scope=repository%3Ax%3Apull', reply.json({ token: 't0k' }));
+    fixture.route('/v2/x/manifests/1', reply.text(manifest, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': 'sha256:abc' }));
+    const recorder = recording(fixtureHttp);
+    found(await createDockerClient({ http: recorder }).resolve(`${host()}/x:1`));
+    assert.equal(fixture.count('/v2/'), 1);
+    assert.equal(recorder.seen.length, fixture.requests.length);
+    assert.equal(fixture.requests.find((r) => r.path === '/v2/x/manifests/1')?.headers.authorization, 'Bearer t0k');
   });
 
   it('a 401 without a usable challenge is an auth failure', async () => {

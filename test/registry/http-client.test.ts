@@ -135,6 +135,7 @@ describe('HTTP client (undici)', function () {
       const http = client({ retries: 3 });
       const error = await expectHttpError(http.request({ url: server.url('/v2/') }), 'auth', /401/);
       assert.equal(error.status, 401);
+      assert.equal(error.headers?.['www-authenticate'], 'Bearer realm="http://127.0.0.1/token",service="fixture"');
       assert.equal(server.count('/v2/'), 1);
       await expectHttpError(http.request({ url: server.url('/private') }), 'auth', /403/);
       assert.equal(server.count('/private'), 1);

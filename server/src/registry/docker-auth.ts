@@ -3,7 +3,6 @@
  * and Bearer tokens from the challenge's realm (distribution `docs/spec/auth/token.md`),
  * cached per realm, service, scope and identity until shortly before they expire.
  */
-import { request as undiciRequest } from 'undici';
 import type { DockerCredential } from './docker-config';
 import { HttpError, type HttpClient } from './http';
 import { isLoopbackHost, isPlainHttpAllowed } from './http-client';
@@ -66,20 +65,6 @@ export type RegistryAuth =
   | { kind: 'none' }
   | { kind: 'bearer'; realm: string; service?: string }
   | { kind: 'basic' };
-
-/**
- * Reads the challenge of a `GET /v2/` that answered 401. The shared HttpClient turns a 401
- * into an HttpError without headers, so this one request goes out on its own; it carries no
- * credentials and is made only after the HttpClient has accepted (and reached) the host.
- */
-export type ChallengeProbe = (url: string, signal?: AbortSignal) => Promise<{ status: number; wwwAuthenticate?: string }>;
-
-export const defaultChallengeProbe: ChallengeProbe = async (url, signal) => {
-  const response = await undiciRequest(url, { method: 'GET', signal, headers: { 'user-agent': 'pin-hygiene' } });
-  await response.body.dump();
-  const header = response.headers['www-authenticate'];
-  return { status: response.statusCode, wwwAuthenticate: Array.isArray(header) ? header.join(', ') : header };
-};
 
 /** Chooses the challenge to answer: Bearer first (the token flow), then Basic. */
 export function authFromChallenge(header: string | undefined): RegistryAuth | undefined {

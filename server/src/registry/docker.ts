@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { formatReference, parseImageReference, DOCKER_HUB_REGISTRY, DOCKER_HUB_REGISTRY_HOST, DEFAULT_TAG, type NormalizedReference } from '../core/dockerfile/image-ref';
 import type { ImageFacts, ImagePlatform, Lookup, LookupFailureKind } from '../core/facts';
-import { authFromChallenge, defaultChallengeProbe, mayReceiveCredentials, TokenCache, type ChallengeProbe, type RegistryAuth, type TokenRequest } from './docker-auth';
+import { authFromChallenge, mayReceiveCredentials, TokenCache, type RegistryAuth, type TokenRequest } from './docker-auth';
 import type { DockerCredentials } from './docker-config';
 import { HttpError, type HttpClient, type HttpResponse } from './http';
 import { isLoopbackHost } from './http-client';
@@ -36,8 +36,6 @@ export interface DockerClientOptions {
   insecureRegistries?: readonly string[];
   /** Token realm hosts besides the registry's own that may receive its credentials. */
   trustedRealmHosts?: readonly string[];
-  /** Reads the `/v2/` challenge (default: one credential-free request, see docker-auth.ts). */
-  challengeProbe?: ChallengeProbe;
   /** Tags per page (default 1000: ECR refuses more) and pages per listing (default 20). */
   tagPageSize?: number;
   maxTagPages?: number;
@@ -107,11 +105,9 @@ class RegistryClient implements DockerClient {
   private readonly http: HttpClient;
   private readonly tokens: TokenCache;
   private readonly auth = new Map<string, Promise<RegistryAuth>>();
-  private readonly probe: ChallengeProbe;
 
   constructor(private readonly options: DockerClientOptions) {
     this.http = options.http;
-    this.probe = options.challengeProbe ?? defaultChallengeProbe;
     this.tokens = new TokenCache(options.http, options.now, options.insecureRegistries);
   }
 
@@ -285,16 +281,17 @@ class RegistryClient implements DockerClient {
 
   private async ping(target: Target, signal?: AbortSignal): Promise<RegistryAuth> {
     const url = `${target.base}/v2/`;
+    let challenge: string | undefined;
     try {
       const response = await this.http.request({ url, signal });
       if (response.status === 404) throw new Failure('invalid-response', `${target.host} does not serve the registry API (404 for /v2/)`);
       return { kind: 'none' };
     } catch (error) {
       if (!(error instanceof HttpError && error.kind === 'auth' && error.status === 401)) throw error;
+      // The challenge comes from the same request, so proxy settings and the plain-http rule apply to it.
+      challenge = error.headers?.['www-authenticate'];
     }
-    const probed = await this.probe(url, signal);
-    if (probed.status >= 200 && probed.status < 300) return { kind: 'none' };
-    const auth = authFromChallenge(probed.wwwAuthenticate);
+    const auth = authFromChallenge(challenge);
     if (!auth) throw new Failure('auth', `${target.host} asks for authentication without a usable challenge`);
     return auth;
   }

@@ -374,23 +374,23 @@ class UndiciHttpClient implements ClosableHttpClient {
       const status = response.status;
       if ((status >= 200 && status < 300) || status === 304 || status === 404 || status === 410 || REDIRECT_STATUSES.has(status)) return response;
       if (status === 401 || status === 403) {
-        throw new HttpError('auth', `${status} from ${url.host}: credentials missing or refused for ${url.href}`, status);
+        throw new HttpError('auth', `${status} from ${url.host}: credentials missing or refused for ${url.href}`, status, response.headers);
       }
       if (RETRY_STATUSES.has(status)) {
         const now = this.settings.now();
         const retryAfter = parseRetryAfter(response.headers, now);
         if (retryAfter !== undefined && retryAfter > this.settings.retryMaxDelayMs) {
           const when = new Date(now + retryAfter).toISOString();
-          throw new HttpError('transient', `${status} from ${url.host}: asked to retry after ${when} (in ${Math.ceil(retryAfter / 1000)} s)`, status);
+          throw new HttpError('transient', `${status} from ${url.host}: asked to retry after ${when} (in ${Math.ceil(retryAfter / 1000)} s)`, status, response.headers);
         }
         if (attempt >= retries) {
-          throw new HttpError('transient', `${status} from ${url.host} for ${url.href} (after ${attempt + 1} attempts)`, status);
+          throw new HttpError('transient', `${status} from ${url.host} for ${url.href} (after ${attempt + 1} attempts)`, status, response.headers);
         }
         await sleep(retryAfter ?? this.backoff(attempt), signal);
         continue;
       }
-      if (status >= 500) throw new HttpError('transient', `${status} from ${url.host} for ${url.href}`, status);
-      throw new HttpError('invalid-response', `unexpected ${status} from ${url.host} for ${url.href}`, status);
+      if (status >= 500) throw new HttpError('transient', `${status} from ${url.host} for ${url.href}`, status, response.headers);
+      throw new HttpError('invalid-response', `unexpected ${status} from ${url.host} for ${url.href}`, status, response.headers);
     }
   }
 

@@ -15,7 +15,16 @@ export type HttpErrorKind =
   | 'invalid-response';
 
 export class HttpError extends Error {
-  constructor(readonly kind: HttpErrorKind, message: string, readonly status?: number) {
+  constructor(
+    readonly kind: HttpErrorKind,
+    message: string,
+    readonly status?: number,
+    /**
+     * Response headers (lower-case names) of an HTTP status error, so callers can read
+     * `WWW-Authenticate`, `Retry-After` or rate-limit headers without another request.
+     */
+    readonly headers?: Record<string, string>,
+  ) {
     super(message);
     this.name = 'HttpError';
   }
