@@ -241,6 +241,26 @@ describe('Docker registry client: faults and guards (fixture server)', () => {
     }
   });
 
+  it('a registry 429 (pull limit) fails transient at once, naming the rate limit and when it lifts', async () => {
+    const retrying = createHttpClient({ userAgent: 'pin-hygiene-test', retries: 3, retryBaseDelayMs: 1 });
+    try {
+      fixture.route('/v2/', reply.json({}));
+      fixture.route('/v2/x/manifests/1', reply.status(429, { 'retry-after': '7', 'ratelimit-reset': '3600', 'ratelimit-remaining': '0;w=21600' }));
+      fixture.route('/v2/y/manifests/1', reply.tooManyRequests());
+      const c = createDockerClient({ http: retrying });
+      const limited = await c.resolve(`${host()}/x:1`);
+      assert.equal(limited.status, 'failed');
+      assert.equal((limited as { kind: string }).kind, 'transient');
+      assert.match((limited as { message: string }).message, /rate limit.*ratelimit-reset in 3600 s.*retry after .* \(in 7 s\).*ratelimit-remaining 0;w=21600/);
+      assert.equal(fixture.count('/v2/x/manifests/1'), 1);
+      const bare = await c.resolve(`${host()}/y:1`);
+      assert.match((bare as { message: string }).message, /^429 from .*: registry rate limit reached/);
+      assert.equal(fixture.count('/v2/y/manifests/1'), 1);
+    } finally {
+      await retrying.close();
+    }
+  });
+
   it('follows Link pages of the tag list (n=2) as distribution emits them, bounded by maxTagPages', async () => {
     fixture.route('/v2/', reply.json({}));
     fixture.route('/v2/x/tags/list?n=2', reply.json({ name: 'x', tags: ['1.0', '1.1'] }, { link: '</v2/x/tags/list?last=1.1&n=2>; rel="next"' }));

@@ -141,6 +141,13 @@ describe('HTTP client (undici)', function () {
       assert.equal(server.count('/private'), 1);
     });
 
+    it('a status in the request\'s noRetryStatuses fails transient at once, with its headers', async () => {
+      server.route('/limited', reply.tooManyRequests('1'));
+      const error = await expectHttpError(client({ retries: 3 }).request({ url: server.url('/limited'), noRetryStatuses: [429] }), 'transient', /429/);
+      assert.equal(error.headers?.['retry-after'], '1');
+      assert.equal(server.count('/limited'), 1);
+    });
+
     it('other 4xx are invalid-response, not retried', async () => {
       server.route('/bad', reply.status(400));
       const error = await expectHttpError(client().request({ url: server.url('/bad') }), 'invalid-response', /400/);

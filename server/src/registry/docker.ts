@@ -11,7 +11,7 @@ import type { ImageFacts, ImagePlatform, Lookup, LookupFailureKind } from '../co
 import { authFromChallenge, mayReceiveCredentials, TokenCache, type RegistryAuth, type TokenRequest } from './docker-auth';
 import type { DockerCredentials } from './docker-config';
 import { HttpError, type HttpClient, type HttpResponse } from './http';
-import { isLoopbackHost } from './http-client';
+import { isLoopbackHost, parseRetryAfter } from './http-client';
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -235,8 +235,14 @@ class RegistryClient implements DockerClient {
     const headers: Record<string, string> = { accept: request.accept };
     if (auth) headers.authorization = auth.header;
     try {
-      return await this.http.request({ url: `${target.base}${path}`, method: request.method, headers, signal: request.signal, cache: request.cache });
+      // A registry's 429 is a pull limit that will not clear within any retry budget (PROTOCOLS B6, B11).
+      return await this.http.request({
+        url: `${target.base}${path}`, method: request.method, headers, signal: request.signal, cache: request.cache, noRetryStatuses: [429],
+      });
     } catch (error) {
+      if (error instanceof HttpError && error.status === 429) {
+        throw new HttpError('transient', rateLimitMessage(target.host, error.headers ?? {}, Date.now()), 429, error.headers);
+      }
       if (error instanceof HttpError && error.kind === 'auth' && auth) {
         // A refused token may have been revoked: do not reuse it.
         if (auth.token) this.tokens.forget(auth.token);
@@ -295,6 +301,19 @@ class RegistryClient implements DockerClient {
     if (!auth) throw new Failure('auth', `${target.host} asks for authentication without a usable challenge`);
     return auth;
   }
+}
+
+/** Names the rate limit, and when it lifts if the registry said so (`ratelimit-reset`, `Retry-After`). */
+export function rateLimitMessage(host: string, headers: Record<string, string>, now: number): string {
+  let message = `429 from ${host}: registry rate limit reached (pull limit); not retried`;
+  const reset = /^\s*(\d+)/.exec(headers['ratelimit-reset'] ?? '')?.[1];
+  // ratelimit-reset is seconds from now in the IETF draft; some registries send a Unix time.
+  if (reset) message += `; ratelimit-reset ${Number(reset) >= 1e9 ? new Date(Number(reset) * 1000).toISOString() : `in ${reset} s`}`;
+  const retryAfter = parseRetryAfter(headers, now);
+  if (retryAfter !== undefined) message += `; retry after ${new Date(now + retryAfter).toISOString()} (in ${Math.ceil(retryAfter / 1000)} s)`;
+  const remaining = headers['ratelimit-remaining'];
+  if (remaining) message += `; ratelimit-remaining ${remaining}`;
+  return message;
 }
 
 function contentType(response: HttpResponse): string | undefined {

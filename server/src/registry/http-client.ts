@@ -328,7 +328,7 @@ class UndiciHttpClient implements ClosableHttpClient {
     let url = start;
     const seen = new Set([url.href]);
     for (let hops = 0; ; hops += 1) {
-      const response = await this.fetchWithRetries(url, method, headers, signal, maxBytes);
+      const response = await this.fetchWithRetries(url, method, headers, signal, maxBytes, request.noRetryStatuses ?? []);
       if (!REDIRECT_STATUSES.has(response.status)) return response;
       const location = response.headers['location'];
       if (!location) throw new HttpError('invalid-response', `${response.status} without a Location from ${url.href}`, response.status);
@@ -354,7 +354,9 @@ class UndiciHttpClient implements ClosableHttpClient {
     }
   }
 
-  private async fetchWithRetries(url: URL, method: string, headers: Record<string, string>, signal: AbortSignal, maxBytes: number): Promise<RawResponse> {
+  private async fetchWithRetries(
+    url: URL, method: string, headers: Record<string, string>, signal: AbortSignal, maxBytes: number, noRetryStatuses: readonly number[],
+  ): Promise<RawResponse> {
     const { retries } = this.settings;
     for (let attempt = 0; ; attempt += 1) {
       let response: RawResponse;
@@ -375,6 +377,9 @@ class UndiciHttpClient implements ClosableHttpClient {
       if ((status >= 200 && status < 300) || status === 304 || status === 404 || status === 410 || REDIRECT_STATUSES.has(status)) return response;
       if (status === 401 || status === 403) {
         throw new HttpError('auth', `${status} from ${url.host}: credentials missing or refused for ${url.href}`, status, response.headers);
+      }
+      if (RETRY_STATUSES.has(status) && noRetryStatuses.includes(status)) {
+        throw new HttpError('transient', `${status} from ${url.host} for ${url.href}`, status, response.headers);
       }
       if (RETRY_STATUSES.has(status)) {
         const now = this.settings.now();

@@ -42,6 +42,11 @@ export interface HttpRequest {
    * revalidating with ETag/Last-Modified once stale. Concurrent identical requests share one fetch.
    */
   cache?: { key: string; ttlSeconds: number };
+  /**
+   * Retryable statuses (429, 5xx) that fail at once for this request instead, e.g. a registry's
+   * pull-limit 429, which does not clear for hours (PROTOCOLS B6, B11).
+   */
+  noRetryStatuses?: readonly number[];
 }
 
 export interface HttpResponse {
