@@ -26,6 +26,21 @@ export interface ImageLookupsOptions {
   http?: Omit<HttpClientOptions, 'userAgent' | 'allowInsecureHosts'>;
   /** Called for every lookup a registry could not answer (not for cancelled ones). */
   onRegistryFailure?: (registry: string, message: string) => void;
+  /** The registry client to use instead of one built from the options above (tests). */
+  dockerClient?: DockerClient;
+  /** Clock in epoch ms, for the Docker Hub pull-limit pause. Default Date.now. */
+  now?: () => number;
+}
+
+/** At or below this many pulls left, Docker Hub is not asked again until its window ends (PROTOCOLS B6). */
+const HUB_PULLS_RESERVE = 5;
+/** Docker Hub's window when the headers name none. */
+const HUB_DEFAULT_WINDOW_S = 6 * 3600;
+
+function formatDuration(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }
 
 export interface ImageLookupRequest {
@@ -59,7 +74,7 @@ export function createImageLookups(options: ImageLookupsOptions): ImageLookups {
   const mirrors = (options.registryMirrors ?? []).map(parseRegistryMirror).filter((mirror) => mirror !== undefined);
   const insecure = [...(options.insecureRegistries ?? []), ...mirrors.filter((mirror) => mirror.insecure).map((mirror) => mirror.host)];
   const http: ClosableHttpClient = createHttpClient({ ...options.http, userAgent: options.userAgent, allowInsecureHosts: insecure });
-  let client: Promise<DockerClient> | undefined;
+  let client: Promise<DockerClient> | undefined = options.dockerClient ? Promise.resolve(options.dockerClient) : undefined;
   const docker = () => {
     client ??= readDockerCredentials({ env: options.env })
       .catch(() => undefined as DockerCredentials | undefined)
@@ -78,6 +93,32 @@ export function createImageLookups(options: ImageLookupsOptions): ImageLookups {
     }
   };
 
+  const now = options.now ?? Date.now;
+  /** Epoch ms until which Docker Hub itself is not asked: its pull limit is nearly used up. */
+  let hubPausedUntil = 0;
+  /** Answers for skipped Hub lookups: the pause was reported once already. */
+  const quiet = new WeakSet<Lookup<ImageFacts>>();
+
+  /** Asks Docker Hub unless paused; pauses it for the rest of the window when few pulls are left. */
+  const resolveHub = async (reference: NormalizedReference, signal: AbortSignal): Promise<Lookup<ImageFacts>> => {
+    if (now() < hubPausedUntil) {
+      const skipped: Lookup<ImageFacts> = {
+        status: 'failed', kind: 'transient', message: `Docker Hub pull limit nearly used up: lookup skipped until ${new Date(hubPausedUntil).toISOString()}`,
+      };
+      quiet.add(skipped);
+      return skipped;
+    }
+    const result = await resolve(reference, signal);
+    const limit = result.status === 'found' ? result.facts.rateLimit : undefined;
+    // Another lookup may have paused Hub meanwhile: report once per window.
+    if (limit && limit.remaining <= HUB_PULLS_RESERVE && now() >= hubPausedUntil) {
+      const windowSeconds = limit.windowSeconds ?? HUB_DEFAULT_WINDOW_S;
+      hubPausedUntil = now() + windowSeconds * 1000;
+      options.onRegistryFailure?.(DOCKER_HUB_REGISTRY, `Docker Hub pull limit nearly used up (${limit.remaining} left): further Docker Hub lookups skipped for ${formatDuration(windowSeconds)}`);
+    }
+    return result;
+  };
+
   /** Mirrors first for Docker Hub references; Docker Hub's answer is the only authoritative one. */
   const answer = async (key: string, signal: AbortSignal): Promise<Lookup<ImageFacts>> => {
     const parsed = parseImageReference(key);
@@ -93,6 +134,7 @@ export function createImageLookups(options: ImageLookupsOptions): ImageLookups {
         }
         // A mirror that fails or lacks the content says nothing: Docker Hub is asked next.
       }
+      return resolveHub(reference, signal);
     }
     return resolve(reference, signal);
   };
@@ -110,7 +152,7 @@ export function createImageLookups(options: ImageLookupsOptions): ImageLookups {
       while (next < keys.length && !request.signal?.aborted) {
         const key = keys[next++] as string;
         const answer = await ask(key, request.signal);
-        if (answer.status === 'failed' && answer !== CANCELLED && !request.signal?.aborted) {
+        if (answer.status === 'failed' && answer !== CANCELLED && !quiet.has(answer) && !request.signal?.aborted) {
           options.onRegistryFailure?.(key.slice(0, key.indexOf('/')), answer.message);
         }
         result.set(key, answer);
