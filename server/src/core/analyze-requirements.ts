@@ -7,7 +7,7 @@ import { installersOf, type Installer } from './dockerfile/follow';
 import { applySettings } from './findings';
 import { isPipToolsInput } from './file-kinds';
 import type { AnalysisHost, IncludeResult } from './host';
-import { parseRequirementsFile, type IncludeEntry, type RequirementsDocument } from './requirements/parse';
+import { parseRequirementsFile, usesEnvVariable, type IncludeEntry, type RequirementsDocument } from './requirements/parse';
 import type { RawFinding, RequirementsContext } from './rules/requirements/context';
 import { NOT_PINNED_RULES } from './rule-catalog';
 import { REQUIREMENTS_RULES } from './rules/requirements/index';
@@ -17,7 +17,6 @@ import type { Finding } from './types';
 /** Includes deeper than this, or more files than MAX_INCLUDED_FILES, are not followed (pathological trees). */
 const MAX_INCLUDE_DEPTH = 32;
 const MAX_INCLUDED_FILES = 256;
-const USES_VARIABLE = /\$\{[A-Z0-9_]+\}/;
 
 export interface RequirementsOptions {
   /** Count loose requirements even in a pip-tools input (it is being installed, so it must pin). */
@@ -66,7 +65,7 @@ async function requirementsContext(request: AnalyzeRequest, document: Requiremen
   for (const entry of document.entries) {
     if (entry.kind !== 'include') continue;
     // `-r ${DIR}/base.txt`: the path is only known at install time (SPEC §2), so it is not checked.
-    if (USES_VARIABLE.test(entry.target.text)) continue;
+    if (usesEnvVariable(entry.target.text)) continue;
     const result = await readInclude(request.host, request.path, entry.target.text);
     // Including the open file itself is a cycle even when its text is only in the editor.
     if ('path' in result && result.path === request.path) {

@@ -88,6 +88,11 @@ export interface RequirementsDocument {
 /** `${NAME}` as pip expands it (upper-case letters, digits, `_`). */
 const ENV_VAR_RE = /\$\{[A-Z0-9_]+\}/g;
 
+/** Whether `text` holds a `${NAME}` that pip fills in at install time. */
+export function usesEnvVariable(text: string): boolean {
+  return text.search(ENV_VAR_RE) >= 0;
+}
+
 /** Parses the whole text. Never throws. */
 export function parseRequirementsFile(text: string): RequirementsDocument {
   const { lines, comments, lineCount } = preprocess(text);
