@@ -3,7 +3,7 @@ import { requirementsFindings } from './analyze-requirements';
 
 export { imagesToLookUp } from './analyze-dockerfile';
 export { packagesToLookUp } from './analyze-requirements';
-import type { ImageFacts, Lookup, PackageFacts } from './facts';
+import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from './facts';
 import type { AnalysisHost } from './host';
 import type { AnalysisSettings } from './settings';
 import type { FileKind, Finding } from './types';
@@ -23,6 +23,14 @@ export interface AnalyzeRequest {
   packages?: ReadonlyMap<string, Lookup<PackageFacts>>;
   /** Registry answers for a Dockerfile's images, by `imageLookupKey` (`imagesToLookUp` says which). */
   images?: ReadonlyMap<string, Lookup<ImageFacts>>;
+  /** npm registry answers for a Dockerfile's `npm install -g` packages, by package name. */
+  npmPackages?: ReadonlyMap<string, Lookup<NpmPackageFacts>>;
+  /**
+   * What the workspace's Python environment (`.venv`, `venv`, the configured interpreter) has
+   * installed: PEP 503-normalised name → version, read from `*.dist-info/METADATA`. Offers
+   * "pin to the version you run" (SPEC §4, issue 5). Absent when there is no environment.
+   */
+  installed?: ReadonlyMap<string, string>;
 }
 
 export interface AnalysisResult {

@@ -78,8 +78,29 @@ export interface ImageFacts {
   tags?: string[];
   /** The tag list stopped at the page limit: more tags exist. */
   tagsTruncated?: boolean;
+  /** When the tag was last pushed (ISO 8601), from Docker Hub's tag API; unknown elsewhere. */
+  lastPushed?: string;
+  /**
+   * Other tags known to point at the same content now: tag → its index / manifest digest and, when
+   * known, when it was last pushed. Filled from Docker Hub's tag API (one page of tags with
+   * digests), or elsewhere by HEAD requests for a few candidate tags (the more specific tags of the
+   * same variant, for the "most specific tag with the same digest" fix and `untagged-image`).
+   */
+  tagDetails?: Record<string, { digest?: string; lastPushed?: string }>;
   /** Docker Hub pull rate limit from `ratelimit-*` headers, when the registry sent them. */
   rateLimit?: { remaining: number; limit?: number; windowSeconds?: number };
+}
+
+/** What the npm registry knows about one package (abbreviated packument), for `npm install -g` pins. */
+export interface NpmPackageFacts {
+  name: string;
+  registry: string;
+  /** Every published version, in the registry's order. */
+  versions: string[];
+  /** `latest`, `next`, … → version. */
+  distTags: Record<string, string>;
+  /** Version → deprecation message (untrusted text, clipped). */
+  deprecated: Record<string, string>;
 }
 
 /** Why a lookup has no answer: never turn `transient`/`auth`/`offline` into "does not exist". */

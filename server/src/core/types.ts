@@ -72,6 +72,33 @@ export interface Finding {
   dependency?: string;
   /** Other places involved, e.g. the first occurrence of a duplicate. */
   related?: { message: string; range: Range; path?: string }[];
+  /** Ways to fix it (SPEC §4), best first; the server carries them in the diagnostic's data. */
+  fixes?: Fix[];
+}
+
+/** Replace `range` of the document the finding is in with `newText` (an insertion when the range is empty). */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/**
+ * One fix of SPEC §4. Its edits touch only its own token (or insert whole lines, for hashes and
+ * "ignore" comments): everything else in the file survives byte for byte. Edits never overlap.
+ */
+export interface Fix {
+  /** What the editor's light bulb shows: "Pin django to 4.2.16". */
+  title: string;
+  edits: TextEdit[];
+  /**
+   * Applied by fix-all (`source.fixAll.pinHygiene`, "Pin all in file", `check --fix`): writes a pin
+   * that keeps the author's intent (the highest version the current specifier allows, the tag's
+   * current digest). Never true for a fix that changes the version of an existing exact pin, that
+   * moves to a different tag, or that adds an ignore comment.
+   */
+  safe: boolean;
+  /** The one fix to offer first (`isPreferred`). */
+  preferred?: boolean;
 }
 
 /** Where each rule is documented; the server and the CLI link findings here. */

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Lookup } from '../core/facts';
+import type { Lookup, NpmPackageFacts } from '../core/facts';
 import { HttpError, type HttpClient } from './http';
 
 export const NPM_REGISTRY = 'https://registry.npmjs.org/';
@@ -17,16 +17,7 @@ const ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=
 /** Cache answers this long; npm itself revalidates after 5 minutes. */
 const TTL_SECONDS = 600;
 
-export interface NpmPackageFacts {
-  name: string;
-  registry: string;
-  /** Every published version, in the registry's order. */
-  versions: string[];
-  /** `latest`, `next`, … → version. */
-  distTags: Record<string, string>;
-  /** Version → deprecation message (untrusted text, clipped). */
-  deprecated: Record<string, string>;
-}
+export type { NpmPackageFacts } from '../core/facts';
 
 export interface NpmClient {
   lookup(name: string, options?: { registry?: string; signal?: AbortSignal }): Promise<Lookup<NpmPackageFacts>>;
