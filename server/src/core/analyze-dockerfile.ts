@@ -38,7 +38,7 @@ export async function dockerfileFindings(request: AnalyzeRequest): Promise<Findi
   const context = { path: request.path, document, images: imageUses(document), installs: runs.installs, requirementsFiles, registry: request.images };
   const raw = DOCKERFILE_RULES.flatMap((rule) => rule.check(context));
   const suppressions = dockerfileSuppressions(request.text);
-  return applySettings(raw, request.settings, (finding) => suppressions.silences(finding.rule, finding.range.start.line, finding.instructionLine));
+  return applySettings(raw, request.settings, (finding) => suppressions.silences(finding.rule, finding.range.start.line, finding.instructionLine), { text: request.text, lineOf: (finding) => finding.instructionLine });
 }
 
 /** Reads the file a `pip install -r` installs and collects what it leaves unpinned. */

@@ -1,16 +1,26 @@
+import { lineStarts } from './fixes/apply';
 import { ruleInfo } from './rule-catalog';
 import type { AnalysisSettings } from './settings';
-import type { Finding, Severity } from './types';
+import type { Finding, Fix, RuleId, Severity } from './types';
 
 /** A finding before settings apply; `severity` replaces the rule's default (a note), the user's setting still wins. */
 export type UnsettledFinding = Omit<Finding, 'severity'> & { severity?: Severity };
 
+/** Where "ignore this" comments go: the file's text and, per finding, the line to write the comment above. */
+export interface IgnoreTarget<T> {
+  text: string;
+  /** The first line of the finding's logical line (requirements) or instruction (Dockerfiles). */
+  lineOf(finding: T): number;
+}
+
 /**
  * Drops silenced findings, applies configured severities (`off` drops), and sorts by position.
- * Extra fields of the raw findings (their logical line, instruction…) are left behind.
+ * Extra fields of the raw findings (their logical line, instruction…) are left behind. With
+ * `ignore`, every finding also gets the "ignore this" fix (SPEC §4) after its own fixes.
  */
-export function applySettings<T extends UnsettledFinding>(raw: T[], settings: AnalysisSettings, silenced: (finding: T) => boolean): Finding[] {
+export function applySettings<T extends UnsettledFinding>(raw: T[], settings: AnalysisSettings, silenced: (finding: T) => boolean, ignore?: IgnoreTarget<T>): Finding[] {
   const findings: Finding[] = [];
+  const lines = ignore ? new IgnoreLines(ignore.text) : undefined;
   for (const finding of raw) {
     if (silenced(finding)) continue;
     const severity = settings.severity[finding.rule] ?? finding.severity ?? ruleInfo(finding.rule).defaultSeverity;
@@ -18,7 +28,68 @@ export function applySettings<T extends UnsettledFinding>(raw: T[], settings: An
     const result: Finding = { rule: finding.rule, severity, message: finding.message, range: finding.range };
     if (finding.dependency !== undefined) result.dependency = finding.dependency;
     if (finding.related && finding.related.length > 0) result.related = finding.related;
+    const fixes: Fix[] = [...(finding.fixes ?? [])];
+    if (ignore && lines) fixes.push(lines.ignoreFix(finding.rule, finding.dependency, ignore.lineOf(finding)));
+    if (fixes.length > 0) result.fixes = fixes;
     findings.push(result);
   }
   return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+}
+
+/** A comment line that holds only `# pin-hygiene: ignore=rules`: a new rule joins its list. */
+const IGNORE_LINE_RE = /^[ \t]*#[ \t]*pin-hygiene:[ \t]*ignore[ \t]*=[ \t]*[a-z0-9-]+(?:[ \t]*,[ \t]*[a-z0-9-]+)*/i;
+
+/** Builds "ignore this" fixes against one file's lines. */
+class IgnoreLines {
+  private readonly starts: number[];
+
+  constructor(private readonly text: string) {
+    this.starts = lineStarts(text);
+  }
+
+  /**
+   * Inserts `# pin-hygiene: ignore=<rule>` as a whole line above `line`, indented as that line and
+   * ended as it is (CRLF stays CRLF). A comment-only line silences the line below it
+   * (suppression.ts, dockerfile/suppression.ts); when the line above already is such a comment
+   * (another rule ignored there), the rule joins its list, because a second comment line would
+   * cover only the first one. Never safe: fix-all must not hide findings.
+   */
+  ignoreFix(rule: RuleId, dependency: string | undefined, line: number): Fix {
+    const title = `Ignore ${rule} for ${dependency ?? 'this line'}`;
+    const target = Math.max(0, Math.min(line, this.starts.length - 1));
+    const above = target > 0 ? this.content(target - 1) : undefined;
+    const existing = above === undefined ? undefined : IGNORE_LINE_RE.exec(above);
+    if (existing) {
+      const at = { line: target - 1, character: existing[0].length };
+      return { title, edits: [{ range: { start: at, end: at }, newText: `,${rule}` }], safe: false };
+    }
+    const content = this.content(target);
+    const indent = /^[ \t]*/.exec(content)?.[0] ?? '';
+    const at = { line: target, character: 0 };
+    return { title, edits: [{ range: { start: at, end: at }, newText: `${indent}# pin-hygiene: ignore=${rule}${this.ending(target)}` }], safe: false };
+  }
+
+  /** The text of a line without its line break. */
+  private content(line: number): string {
+    const start = this.starts[line] as number;
+    const end = line + 1 < this.starts.length ? (this.starts[line + 1] as number) : this.text.length;
+    return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
+  }
+
+  /** The line's own line break; the last line has none, so the file's first one (or `\n`). */
+  private ending(line: number): string {
+    const own = this.lineBreak(line);
+    if (own) return own;
+    for (let other = 0; other < this.starts.length - 1; other++) {
+      const found = this.lineBreak(other);
+      if (found) return found;
+    }
+    return '\n';
+  }
+
+  private lineBreak(line: number): string {
+    const start = this.starts[line] as number;
+    const end = line + 1 < this.starts.length ? (this.starts[line + 1] as number) : this.text.length;
+    return /\r\n$|\n$|\r$/.exec(this.text.slice(start, end))?.[0] ?? '';
+  }
 }
