@@ -46,6 +46,11 @@ export interface PackageFacts {
   summary?: string;
   /** Project page on the index, when it has one. */
   projectUrl?: string;
+  /**
+   * The project's own links (PyPI JSON API `info.project_urls`, plus `home_page`): label as the
+   * project wrote it → http(s) URL. Untrusted: shown escaped, labels never as link text as is.
+   */
+  projectUrls?: Record<string, string>;
   /** Vulnerabilities per version string, for the versions that were asked about. */
   vulnerabilities?: Record<string, Vulnerability[]>;
 }

@@ -14,6 +14,8 @@ export interface JsonProject {
   summary?: string;
   /** `info.project_url` (the project page on the index). */
   projectUrl?: string;
+  /** `info.project_urls` and `info.home_page`: label → http(s) URL. */
+  projectUrls?: Record<string, string>;
   /** `info.version`: the release PyPI calls latest; its `vulnerabilities` are the top-level ones. */
   version?: string;
   /** Of `version` only (A1.3: the project endpoint describes its selected release). */
@@ -75,9 +77,30 @@ export function parseJsonProject(body: string): JsonParseResult<JsonProject> {
   if (summary !== undefined) project.summary = summary;
   const projectUrl = httpUrl(info.project_url) ?? httpUrl(info.package_url);
   if (projectUrl !== undefined) project.projectUrl = projectUrl;
+  const projectUrls = parseProjectUrls(info);
+  if (projectUrls !== undefined) project.projectUrls = projectUrls;
   const version = optionalText(info.version, 128);
   if (version !== undefined) project.version = version;
   return { ok: true, value: project };
+}
+
+const MAX_PROJECT_URLS = 30;
+
+/** `info.project_urls` (label → URL) and the legacy `info.home_page`; only http(s) URLs are kept. */
+function parseProjectUrls(info: Record<string, unknown>): Record<string, string> | undefined {
+  // Entries, then `Object.fromEntries`: a label such as `__proto__` stays a plain key.
+  const entries: [string, string][] = [];
+  if (isRecord(info.project_urls)) {
+    for (const [label, value] of Object.entries(info.project_urls)) {
+      if (entries.length >= MAX_PROJECT_URLS) break;
+      const name = cleanText(label, 60);
+      const url = httpUrl(value);
+      if (name !== '' && url !== undefined && !entries.some(([known]) => known === name)) entries.push([name, url]);
+    }
+  }
+  const homePage = httpUrl(info.home_page);
+  if (homePage !== undefined && !entries.some(([name, url]) => url === homePage || name === 'Homepage')) entries.push(['Homepage', homePage]);
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 /** `/pypi/<name>/<version>/json`. */

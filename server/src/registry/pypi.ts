@@ -274,6 +274,7 @@ export function createPypiClient(options: PypiClientOptions): PypiClient {
       const value = project.value;
       if (value.summary !== undefined) facts.summary = value.summary;
       if (value.projectUrl !== undefined) facts.projectUrl = value.projectUrl;
+      if (value.projectUrls !== undefined) facts.projectUrls = value.projectUrls;
       if (value.version !== undefined && VERSION_SHAPE.test(value.version)) vulnerabilities[releaseVersion(value.version)] = value.vulnerabilities;
       fillUploadTimes(facts.releases, value.uploadTimes);
     }
