@@ -23,6 +23,20 @@ function compareNumbers(a: number[], b: number[]): number {
 }
 
 /**
+ * Tags newer than `tag` with the same variant suffix and the same number of version parts,
+ * oldest first (also what a hover lists as newer tags of the same variant).
+ */
+export function newerTagsOfSameForm(tag: string, tags: readonly string[]): { tag: string; numbers: number[] }[] {
+  const current = versionTag(tag);
+  if (!current) return [];
+  return tags.flatMap((candidate) => {
+    const parsed = versionTag(candidate);
+    return parsed && parsed.variant === current.variant && parsed.numbers.length === current.numbers.length && compareNumbers(parsed.numbers, current.numbers) > 0
+      ? [{ tag: candidate, numbers: parsed.numbers }] : [];
+  }).sort((a, b) => compareNumbers(a.numbers, b.numbers));
+}
+
+/**
  * `outdated-image`: a newer tag of the same variant and precision exists (SPEC §3, net).
  * "Same variant and precision" means the same suffix after the version (`-slim`, `-alpine3.20`)
  * and the same number of version parts, within the same series: only the last part may grow
@@ -36,11 +50,7 @@ export const outdatedImage: DockerfileRule = {
       const tag = use.reference?.tag?.text;
       const current = tag ? versionTag(tag) : undefined;
       if (!facts?.tags || !tag || !current) return [];
-      const sameShape = facts.tags.flatMap((candidate) => {
-        const parsed = versionTag(candidate);
-        return parsed && parsed.variant === current.variant && parsed.numbers.length === current.numbers.length && compareNumbers(parsed.numbers, current.numbers) > 0
-          ? [{ tag: candidate, numbers: parsed.numbers }] : [];
-      }).sort((a, b) => compareNumbers(a.numbers, b.numbers));
+      const sameShape = newerTagsOfSameForm(tag, facts.tags);
       const series = sameShape.filter((candidate) => compareNumbers(candidate.numbers.slice(0, -1), current.numbers.slice(0, -1)) === 0);
       const newest = series[series.length - 1];
       if (!newest) return [];
