@@ -18,6 +18,7 @@ describe('image lookups: Docker Hub pull limit', () => {
         if (ref.registry === 'docker.io') facts.rateLimit = { remaining: remaining--, limit: 100, windowSeconds: 3600 };
         return { status: 'found', facts };
       },
+      headDigest: () => Promise.reject(new Error('unused')),
       listTags: () => Promise.reject(new Error('unused')),
     };
     let clock = 1_000_000;

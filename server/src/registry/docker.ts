@@ -49,6 +49,11 @@ export interface DockerResolveOptions {
   tags?: boolean;
 }
 
+export interface TagDigest {
+  digest?: string;
+  rateLimit?: ImageFacts['rateLimit'];
+}
+
 export interface TagList {
   tags: string[];
   /** Stopped at the page limit while the registry offered a next page. */
@@ -58,6 +63,11 @@ export interface TagList {
 export interface DockerClient {
   /** The digest a reference's tag points to now (a digest-only reference is checked to exist). */
   resolve(reference: string | NormalizedReference, options?: DockerResolveOptions): Promise<Lookup<ImageFacts>>;
+  /**
+   * The digest a tag points to, by one `HEAD` (no body, no platform list): for looking at a few
+   * candidate tags. `digest` is absent when the registry sent no `Docker-Content-Digest`.
+   */
+  headDigest(reference: string | NormalizedReference, options?: { signal?: AbortSignal }): Promise<Lookup<TagDigest>>;
   /** `GET /v2/<name>/tags/list`, following `Link` pages up to the page limit. */
   listTags(reference: string | NormalizedReference, options?: { signal?: AbortSignal }): Promise<Lookup<TagList>>;
 }
@@ -122,6 +132,21 @@ class RegistryClient implements DockerClient {
         if (list.truncated) facts.tagsTruncated = true;
       }
       return facts;
+    });
+  }
+
+  async headDigest(reference: string | NormalizedReference, options: { signal?: AbortSignal } = {}): Promise<Lookup<TagDigest>> {
+    const target = this.target(reference);
+    if (!('base' in target)) return target;
+    return this.guard(options.signal, target, async () => {
+      const head = await this.send(target, `/v2/${target.repository}/manifests/${target.tag ?? target.digest ?? DEFAULT_TAG}`, { method: 'HEAD', accept: MANIFEST_ACCEPT, signal: options.signal });
+      if (head.status === 404 || head.status === 410) throw new NotFound();
+      const result: TagDigest = {};
+      const digest = head.headers['docker-content-digest']?.trim();
+      if (digest && /^sha256:[a-f0-9]{64}$/.test(digest)) result.digest = digest;
+      const rateLimit = parseRateLimit(head.headers);
+      if (rateLimit) result.rateLimit = rateLimit;
+      return result;
     });
   }
 
