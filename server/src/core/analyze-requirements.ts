@@ -78,7 +78,13 @@ async function requirementsContext(request: AnalyzeRequest, document: Requiremen
     if (walk.cycle) cycles.set(entry, walk.cycle);
     hashMode ??= walk.hashMode;
   }
-  return { path: request.path, document, isPipToolsInput: isPipToolsInput(request.path), includes, cycles, hashMode, packages: request.packages };
+  // `--pre` in the file lets fixes pin pre-releases, as it lets pip install them.
+  const pre = document.entries.some((entry) => entry.kind === 'option' && entry.option.name === '--pre');
+  const select = { prereleases: request.settings.prereleases === true || pre, pythonVersion: request.settings.pythonVersion };
+  return {
+    path: request.path, document, isPipToolsInput: isPipToolsInput(request.path), includes, cycles, hashMode, packages: request.packages,
+    text: request.text, select, installed: request.installed,
+  };
 }
 
 /** Hash-checking mode from this file alone: any `--hash`, or `--require-hashes` (unless `--no-require-hashes`). */

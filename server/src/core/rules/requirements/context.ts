@@ -1,4 +1,5 @@
 import type { Lookup, PackageFacts } from '../../facts';
+import type { SelectOptions } from '../../versions/select';
 import type { IncludeResult } from '../../host';
 import type { LogicalLine } from '../../requirements/lines';
 import type { IncludeEntry, RequirementsDocument } from '../../requirements/parse';
@@ -18,6 +19,12 @@ export interface RequirementsContext {
   hashMode?: string;
   /** Registry answers by normalised name; absent offline (the net rules are then silent). */
   packages?: ReadonlyMap<string, Lookup<PackageFacts>>;
+  /** The file's text, for fixes that write whole lines (hashes) with its own line endings. */
+  text: string;
+  /** Which releases fixes may pin: `pinHygiene.prereleases` or the file's `--pre`, and the configured Python. */
+  select: SelectOptions;
+  /** The workspace environment's installed versions (normalised name → version), for "pin what you run". */
+  installed?: ReadonlyMap<string, string>;
 }
 
 /** A finding before severity and suppression are applied; `logical` locates suppression comments. */

@@ -2,12 +2,14 @@ import { clip } from '../../text';
 import { isNewer, isPrerelease, sortVersions } from '../../versions/pep440';
 import type { RequirementsRule } from './context';
 import { pinnedRequirements } from './pinned-release';
+import { outdatedFixes } from '../../fixes/requirements';
 
 /** `outdated-pin`: a newer final, non-yanked release exists (SPEC §3, net; a hint by default). */
 export const outdatedPin: RequirementsRule = {
   id: 'outdated-pin',
   check(context) {
-    return pinnedRequirements(context).flatMap(({ entry, clause, facts, release }) => {
+    return pinnedRequirements(context).flatMap((pinned) => {
+      const { entry, clause, facts, release } = pinned;
       if (!release) return [];
       const newer = sortVersions(facts.releases
         .filter((candidate) => !candidate.yanked && candidate.files.length > 0 && !isPrerelease(candidate.version) && isNewer(candidate.version, release.version))
@@ -21,6 +23,7 @@ export const outdatedPin: RequirementsRule = {
         range: clause.versionRange,
         dependency: entry.normalizedName,
         logical: entry.logical,
+        fixes: outdatedFixes(pinned, context),
       }];
     });
   },

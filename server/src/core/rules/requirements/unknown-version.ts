@@ -2,12 +2,14 @@ import { clip } from '../../text';
 import { sortVersions } from '../../versions/pep440';
 import type { RequirementsRule } from './context';
 import { pinnedRequirements } from './pinned-release';
+import { unknownVersionFixes } from '../../fixes/requirements';
 
 /** `unknown-version`: the pinned version does not exist on the index (SPEC §3, net). */
 export const unknownVersion: RequirementsRule = {
   id: 'unknown-version',
   check(context) {
-    return pinnedRequirements(context).flatMap(({ entry, clause, facts, release }) => {
+    return pinnedRequirements(context).flatMap((pinned) => {
+      const { entry, clause, facts, release } = pinned;
       if (release) return [];
       const recent = sortVersions(facts.releases.map((candidate) => candidate.version)).slice(-3).reverse();
       const hint = recent.length > 0 ? ` Recent releases: ${recent.map((version) => clip(version, 40)).join(', ')}.` : '';
@@ -17,6 +19,7 @@ export const unknownVersion: RequirementsRule = {
         range: clause.versionRange,
         dependency: entry.normalizedName,
         logical: entry.logical,
+        fixes: unknownVersionFixes(pinned, context),
       }];
     });
   },

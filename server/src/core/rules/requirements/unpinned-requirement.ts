@@ -1,5 +1,6 @@
 import type { RequirementsRule } from './context';
 import { clip } from '../../text';
+import { unpinnedFixes } from '../../fixes/requirements';
 
 /** `unpinned-requirement`: a named requirement with no version specifier (SPEC §3). */
 export const unpinnedRequirement: RequirementsRule = {
@@ -15,6 +16,7 @@ export const unpinnedRequirement: RequirementsRule = {
         range: entry.range,
         dependency: entry.normalizedName,
         logical: entry.logical,
+        fixes: unpinnedFixes(entry, context),
       }];
     });
   },

@@ -1,12 +1,14 @@
 import { clip } from '../../text';
 import type { RequirementsRule } from './context';
 import { pinnedRequirements } from './pinned-release';
+import { vulnerableFixes } from '../../fixes/requirements';
 
 /** `vulnerable-version`: the index reports known vulnerabilities for the pinned version (SPEC §3, net). */
 export const vulnerableVersion: RequirementsRule = {
   id: 'vulnerable-version',
   check(context) {
-    return pinnedRequirements(context).flatMap(({ entry, clause, facts, release }) => {
+    return pinnedRequirements(context).flatMap((pinned) => {
+      const { entry, clause, facts, release } = pinned;
       const known = facts.vulnerabilities?.[release?.version ?? clause.version] ?? facts.vulnerabilities?.[clause.version] ?? [];
       if (known.length === 0) return [];
       const ids = known.slice(0, 5).map((vulnerability) => clip(vulnerability.aliases.find((alias) => alias.startsWith('CVE-')) ?? vulnerability.id, 40));
@@ -19,6 +21,7 @@ export const vulnerableVersion: RequirementsRule = {
         range: clause.versionRange,
         dependency: entry.normalizedName,
         logical: entry.logical,
+        fixes: vulnerableFixes(pinned, known, context),
       }];
     });
   },

@@ -1,6 +1,7 @@
 import { clip } from '../../text';
 import type { RequirementsRule } from './context';
 import { pinnedRequirements } from './pinned-release';
+import { yankedFixes } from '../../fixes/requirements';
 
 /**
  * `yanked-version`: the pinned release is yanked (PEP 592). pip still installs an exact pin
@@ -10,7 +11,8 @@ import { pinnedRequirements } from './pinned-release';
 export const yankedVersion: RequirementsRule = {
   id: 'yanked-version',
   check(context) {
-    return pinnedRequirements(context).flatMap(({ entry, clause, facts, release }) => {
+    return pinnedRequirements(context).flatMap((pinned) => {
+      const { entry, clause, facts, release } = pinned;
       if (!release?.yanked) return [];
       const reason = release.yankedReason ? ` Reason given: "${clip(release.yankedReason, 200)}".` : ' No reason was given.';
       return [{
@@ -19,6 +21,7 @@ export const yankedVersion: RequirementsRule = {
         range: clause.versionRange,
         dependency: entry.normalizedName,
         logical: entry.logical,
+        fixes: yankedFixes(pinned, context),
       }];
     });
   },
