@@ -39,6 +39,9 @@ export class LogicalLine {
 
   /** The range of logical offsets `[start, end)`; an end on a join boundary stays on the earlier line. */
   rangeOf(start: number, end: number): Range {
+    // A token may end in a line break (an unclosed quote in a heredoc body): the range then ends
+    // at the end of that line, never past it.
+    while (end > start && (this.text.charCodeAt(end - 1) === 10 || this.text.charCodeAt(end - 1) === 13)) end -= 1;
     const startPosition = this.positionAt(start);
     if (end <= start) return { start: startPosition, end: startPosition };
     const last = this.positionAt(end - 1);
