@@ -15,6 +15,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SETTINGS_SECTION } from '../shared/settings';
 import { DiagnosticsProvider } from './diagnostics';
+import { HoverProvider } from './hover';
 import { createLogger, formatError, installProcessHooks } from './log';
 import { locate } from './paths';
 import { RegistryLookups } from './registry';
@@ -38,6 +39,7 @@ installProcessHooks(logger);
 const documents = new TextDocuments(TextDocument);
 let settings: SettingsStore | undefined;
 let diagnostics: DiagnosticsProvider | undefined;
+let hovers: HoverProvider | undefined;
 let registry: RegistryLookups | undefined;
 let canRefresh = false;
 let canRegisterConfigurationChanges = false;
@@ -54,6 +56,7 @@ connection.onInitialize((params): InitializeResult => {
   // Answers arriving change the findings of the document that asked: the client pulls again.
   registry = new RegistryLookups(connection, logger, options, () => refreshSoon());
   diagnostics = new DiagnosticsProvider(documents, settings, logger, registry);
+  hovers = new HoverProvider(documents, settings, logger, registry);
   const folders: WorkspaceFolder[] = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri }] : []);
   settings.setWorkspaceFolders(folders);
   return {
@@ -62,6 +65,7 @@ connection.onInitialize((params): InitializeResult => {
       // interFileDependencies: `-r`/`-c` includes, and Dockerfiles installing requirements files,
       // make one file's findings depend on another.
       diagnosticProvider: { identifier: 'pin-hygiene', interFileDependencies: true, workspaceDiagnostics: false },
+      hoverProvider: true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'Pin Hygiene' },
@@ -91,6 +95,8 @@ connection.languages.diagnostics.on(async (params, token) => {
   if (diagnostics === undefined) return { kind: 'full', items: [] };
   return diagnostics.pull(params.textDocument.uri, token);
 });
+
+connection.onHover(async (params, token) => hovers?.hover(params, token) ?? null);
 
 // Settings changes: drop the cached settings, then let the client pull every document again.
 connection.onDidChangeConfiguration(() => {
