@@ -84,17 +84,27 @@ export function moreSpecificTags(tag: string | undefined, tags: Iterable<string>
 }
 
 /**
+ * Tags newer than `tag` with the same variant and the same number of version parts, oldest first
+ * (what `outdated-image` chooses from, and what a hover lists as newer tags of the same variant).
+ */
+export function newerTagsOfSameForm(tag: string, tags: readonly string[]): { tag: string; numbers: number[] }[] {
+  const current = parseVersionTag(tag);
+  if (!current) return [];
+  return tags.flatMap((candidate) => {
+    const parsed = TAG_RE.test(candidate) ? parseVersionTag(candidate) : undefined;
+    return parsed && sameVariant(parsed, current) && parsed.numbers.length === current.numbers.length && compareVersionNumbers(parsed.numbers, current.numbers) > 0
+      ? [{ tag: candidate, numbers: parsed.numbers }] : [];
+  }).sort((a, b) => compareVersionNumbers(a.numbers, b.numbers));
+}
+
+/**
  * `outdated-image`'s newer tag: same variant and precision, within the same series (only the last
  * part grows: `3.11.9-slim` → `3.11.10-slim`); `overall` is the newest tag of that form in any series.
  */
 export function newerTagInSeries(tag: string | undefined, tags: readonly string[] | undefined): { newest: string; overall: string } | undefined {
   const current = tag ? parseVersionTag(tag) : undefined;
-  if (!tags || !current) return undefined;
-  const sameShape = tags.flatMap((candidate) => {
-    const parsed = TAG_RE.test(candidate) ? parseVersionTag(candidate) : undefined;
-    return parsed && sameVariant(parsed, current) && parsed.numbers.length === current.numbers.length && compareVersionNumbers(parsed.numbers, current.numbers) > 0
-      ? [{ tag: candidate, numbers: parsed.numbers }] : [];
-  }).sort((a, b) => compareVersionNumbers(a.numbers, b.numbers));
+  if (!tag || !tags || !current) return undefined;
+  const sameShape = newerTagsOfSameForm(tag, tags);
   const series = sameShape.filter((candidate) => compareVersionNumbers(candidate.numbers.slice(0, -1), current.numbers.slice(0, -1)) === 0);
   const newest = series[series.length - 1];
   const overall = sameShape[sameShape.length - 1];

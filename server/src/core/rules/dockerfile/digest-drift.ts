@@ -1,3 +1,4 @@
+import { digestDriftFixes } from '../../fixes/images';
 import { clip } from '../../text';
 import type { DockerfileRule } from './context';
 import { answeredImages, shortDigest } from './registry-answer';
@@ -15,12 +16,14 @@ export const digestDrift: DockerfileRule = {
       const pinned = use.reference?.digest?.text;
       if (!facts || !pinned || !use.reference?.tag || facts.digest === pinned) return [];
       if (facts.platforms?.some((platform) => platform.digest === pinned)) return [];
+      const fixes = digestDriftFixes(use, facts);
       return [{
         rule: 'digest-drift' as const,
         message: `The tag '${clip(use.reference.tag.text)}' now points to ${shortDigest(facts.digest)}; this pins ${shortDigest(pinned)}. The pin still holds. Update it to the tag's current digest when you have tested the new image.`,
         range: use.digestRange ?? use.range,
         dependency: use.written,
         instructionLine: use.instruction.range.start.line,
+        ...(fixes.length > 0 ? { fixes } : {}),
       }];
     });
   },

@@ -15,6 +15,13 @@ export function answeredImages(context: DockerfileContext): { use: ImageUse; fac
   return answered;
 }
 
+/** The registry's answer for an image use, when it found the image (fixes need it; offline there is none). */
+export function foundFacts(context: DockerfileContext, use: ImageUse): ImageFacts | undefined {
+  const key = imageLookupKey(use);
+  const lookup = key ? context.registry?.get(key) : undefined;
+  return lookup?.status === 'found' ? lookup.facts : undefined;
+}
+
 /** `sha256:0123456789ab…` for messages. */
 export function shortDigest(digest: string): string {
   const colon = digest.indexOf(':');
