@@ -73,6 +73,8 @@ export function clientOptions(context: ClientContext): LanguageClientOptions {
     outputChannel: context.outputChannel,
     // Diagnostics are the product; a log line should never steal focus.
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    // Hovers carry registry text (escaped by the server): never trusted, so no command links or HTML.
+    markdown: { isTrusted: false, supportHtml: false },
     // Evaluated at every (re)start, so a restart after trust is granted (or a proxy change) sends the new values.
     initializationOptions: () => initializationOptions(context.storagePath),
     synchronize: { fileEvents: context.fileWatchers },
