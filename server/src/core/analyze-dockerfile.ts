@@ -27,6 +27,22 @@ export function imagesToLookUp(text: string): string[] {
   return [...new Set(keys)];
 }
 
+/**
+ * The packages RUN lines install by name that registries can answer for: PyPI names (PEP 503
+ * normalised) for pip, package names for npm/yarn/pnpm. apt, apk and gem are not looked up.
+ */
+export function installsToLookUp(text: string): { pypi: string[]; npm: string[] } {
+  const pypi = new Set<string>();
+  const npm = new Set<string>();
+  for (const { install } of analyzeRuns(parseDockerfile(text)).installs) {
+    if (install.kind !== 'named' || install.name === '' || install.editable) continue;
+    if (install.manager === 'pip') pypi.add(install.name);
+    // npm names are URL-safe (old ones may hold capitals), at most 214 characters (`@scope/name`).
+    else if (install.manager === 'npm' && /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/i.test(install.name) && install.name.length <= 214) npm.add(install.name);
+  }
+  return { pypi: [...pypi], npm: [...npm] };
+}
+
 export async function dockerfileFindings(request: AnalyzeRequest): Promise<Finding[]> {
   const document = parseDockerfile(request.text);
   const runs = analyzeRuns(document);
@@ -35,7 +51,11 @@ export async function dockerfileFindings(request: AnalyzeRequest): Promise<Findi
     if (use.ref.constraint) continue; // `-c FILE` installs nothing; its pins count below
     requirementsFiles.push(await follow(use, runs.requirementsFiles, request));
   }
-  const context = { path: request.path, document, images: imageUses(document), installs: runs.installs, requirementsFiles, registry: request.images };
+  const context = {
+    path: request.path, document, images: imageUses(document), installs: runs.installs, requirementsFiles, registry: request.images,
+    packages: request.packages, npmPackages: request.npmPackages,
+    select: { prereleases: request.settings.prereleases === true, pythonVersion: request.settings.pythonVersion },
+  };
   const raw = DOCKERFILE_RULES.flatMap((rule) => rule.check(context));
   const suppressions = dockerfileSuppressions(request.text);
   return applySettings(raw, request.settings, (finding) => suppressions.silences(finding.rule, finding.range.start.line, finding.instructionLine), { text: request.text, lineOf: (finding) => finding.instructionLine });

@@ -1,7 +1,8 @@
 import { dockerfileFindings } from './analyze-dockerfile';
 import { requirementsFindings } from './analyze-requirements';
 
-export { imagesToLookUp } from './analyze-dockerfile';
+export { imagesToLookUp, installsToLookUp } from './analyze-dockerfile';
+export { hashModeFix } from './fixes/hash-mode';
 export { packagesToLookUp } from './analyze-requirements';
 import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from './facts';
 import type { AnalysisHost } from './host';

@@ -1,7 +1,8 @@
 import type { DockerfileDocument } from '../../dockerfile/model';
 import type { RunInstall, RequirementsFileUse } from '../../dockerfile/runs';
 import type { ImageUse } from '../../dockerfile/stages';
-import type { ImageFacts, Lookup } from '../../facts';
+import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from '../../facts';
+import type { SelectOptions } from '../../versions/select';
 import type { Finding, Range, RuleId, Severity } from '../../types';
 
 /** A `pip install -r FILE` followed into the build context. */
@@ -26,6 +27,12 @@ export interface DockerfileContext {
   requirementsFiles: FollowedRequirementsFile[];
   /** Registry answers by `imageLookupKey`; absent offline (the net rules are then silent). */
   registry?: ReadonlyMap<string, Lookup<ImageFacts>>;
+  /** PyPI answers for packages `pip install`ed in RUN, by normalised name (`installsToLookUp`). */
+  packages?: ReadonlyMap<string, Lookup<PackageFacts>>;
+  /** npm registry answers for packages npm/yarn/pnpm install in RUN, by name. */
+  npmPackages?: ReadonlyMap<string, Lookup<NpmPackageFacts>>;
+  /** Which releases install fixes may pin (`pinHygiene.prereleases`, `pinHygiene.python.version`). */
+  select?: SelectOptions;
 }
 
 /**
