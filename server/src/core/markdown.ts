@@ -58,9 +58,15 @@ export function safeUrl(url: string): string | undefined {
   if (trimmed.length > MAX_URL_LENGTH || !/^https?:\/\/[^/?#\s\\]/i.test(trimmed)) return undefined;
   // Any control or invisible character means this is not the URL it appears to be.
   if (HAS_INVISIBLE.test(trimmed) || /\s/.test(trimmed)) return undefined;
+  // Brackets are kept only around an IPv6 host (`http://[::1]:8080/`).
+  const authorityEnd = trimmed.slice(trimmed.indexOf('//') + 2).search(/[/?#]/);
+  const pathStart = authorityEnd < 0 ? trimmed.length : trimmed.indexOf('//') + 2 + authorityEnd;
   let encoded = '';
+  let position = 0;
   for (const character of trimmed) {
-    if (URL_SAFE.test(character)) {
+    const inPath = position >= pathStart;
+    position += character.length;
+    if (URL_SAFE.test(character) && !(inPath && (character === '[' || character === ']'))) {
       encoded += character;
       continue;
     }
