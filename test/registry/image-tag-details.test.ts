@@ -4,7 +4,9 @@
  * candidate tags) and a loopback server speaking Docker Hub's tag API (PROTOCOLS B7).
  */
 import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/core/analyze';
 import type { NormalizedReference } from '../../server/src/core/dockerfile/image-ref';
+import { NO_FILES_HOST } from '../../server/src/core/host';
 import type { ImageFacts, Lookup } from '../../server/src/core/facts';
 import { createDockerClient, type DockerClient } from '../../server/src/registry/docker';
 import { createDockerHubClient, parseHubTag } from '../../server/src/registry/docker-hub';
@@ -159,6 +161,34 @@ describe('image tag details', function () {
         assert.equal(facts.digest, slim.digest);
         assert.equal(client.heads.length, 3, 'at most three candidates');
         assert.deepEqual(facts.tagDetails, { '3.12-slim': { digest: slim.digest } });
+      } finally {
+        await images.close();
+      }
+    });
+  });
+
+  describe('fixes from the real registry', () => {
+    it('write the digest the registry serves, and the most specific tag sharing it', async () => {
+      const host = registry!.host;
+      const text = `FROM ${host}/library/python:3.12-slim AS build\r\nFROM ${host}/library/python\r\nFROM ${host}/library/python:3.12.6-slim@${oldSlim.platforms[1]!.digest}\r\n`;
+      const images = lookups(createDockerClient({ http }));
+      try {
+        const answers = await images.imagesFor(text);
+        const result = await analyze({ path: '/ctx/Dockerfile', text, kind: 'dockerfile', settings: { severity: {} }, host: NO_FILES_HOST, images: answers });
+        const fixes = result.findings.flatMap((finding) => (finding.fixes ?? []).filter((fix) => !fix.title.startsWith('Ignore ')).map((fix) => ({ rule: finding.rule, safe: fix.safe, edits: fix.edits })));
+        const lines = text.split('\r\n');
+        const apply = (edits: typeof fixes[number]['edits']) => {
+          const [edit] = edits;
+          const line = lines[edit!.range.start.line]!;
+          return line.slice(0, edit!.range.start.character) + edit!.newText + line.slice(edit!.range.end.character);
+        };
+        assert.deepEqual(fixes.map((fix) => [fix.rule, fix.safe, apply(fix.edits)]), [
+          ['missing-digest', true, `FROM ${host}/library/python:3.12-slim@${slim.digest} AS build`],
+          ['missing-digest', false, `FROM ${host}/library/python:3.12.7-slim@${slim.digest} AS build`],
+          ['untagged-image', true, `FROM ${host}/library/python:3.13.1@${latest.digest}`],
+          ['outdated-image', false, `FROM ${host}/library/python:3.12.8-slim@${newestSlim.digest}`],
+          ['single-platform-digest', true, `FROM ${host}/library/python:3.12.6-slim@${oldSlim.digest}`],
+        ]);
       } finally {
         await images.close();
       }
