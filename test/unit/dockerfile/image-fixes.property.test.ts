@@ -56,7 +56,7 @@ function render({ eol, escape, lines }: Shape): string {
   lines.forEach((entry, index) => {
     if (entry.kind === 'comment') text += `# a comment about python:latest${eol}`;
     else if (entry.kind === 'run') text += `RUN echo "FROM python" ${esc}${eol}  && true${eol}`;
-    else {
+    else if (entry.kind === 'from') {
       const reference = `${entry.name}${entry.tag}${entry.digest}`;
       const before = entry.breakBefore ? ` ${esc}${eol}    ` : ' ';
       const as = entry.as === 'same-line' ? ` AS stage${index}` : entry.as === 'next-line' ? ` ${esc}${eol}  AS stage${index}` : '';
