@@ -26,6 +26,7 @@ const suites = [
   { name: 'registry', command: mocha('test/registry/**/*.test.ts') },
   { name: 'server', command: mocha('test/server/**/*.test.ts') },
   { name: 'cli', command: mocha('test/cli/**/*.test.ts') },
+  { name: 'fuzz', command: mocha('test/fuzz/**/*.test.ts') },
   { name: 'vscode', command: ['node', 'scripts/run-vscode-tests.mjs'] },
 ];
 

@@ -134,8 +134,8 @@ export interface FuzzCase {
   /** Undefined: offline (no registry answers). */
   registrySeed?: number;
   path?: string;
-  /** The text is the result of applying a fix (its own fixes are not applied again). */
-  fixed?: boolean;
+  /** False: the fixes' edits are checked but the fixed texts are not analysed again (the text may itself be a fixed one). */
+  reanalyseFixes?: boolean;
 }
 
 export interface CheckResult {
@@ -161,7 +161,7 @@ export async function checkCase(testCase: FuzzCase): Promise<CheckResult> {
   const ms = performance.now() - started;
   if (ms > TIME_BOUND_MS) throw new Error(`analysis took ${ms.toFixed(0)} ms (bound ${TIME_BOUND_MS} ms)`);
   checkFindings(text, result.findings);
-  if (!testCase.fixed) {
+  if (testCase.reanalyseFixes !== false) {
     let fixes = 0;
     for (const fix of result.findings.flatMap((finding) => finding.fixes ?? [])) {
       if (fixes++ >= MAX_FIXES_REANALYSED) break;
@@ -170,7 +170,7 @@ export async function checkCase(testCase: FuzzCase): Promise<CheckResult> {
         .sort((a, b) => a.span[0] - b.span[0]);
       const fixedText = applyEdits(text, edits);
       try {
-        await checkCase({ ...testCase, text: fixedText, fixed: true });
+        await checkCase({ ...testCase, text: fixedText, reanalyseFixes: false });
       } catch (error) {
         throw new Error(`after fix "${fix.title}": ${(error as Error).message}\nfixed text: ${JSON.stringify(fixedText)}`, { cause: error });
       }
