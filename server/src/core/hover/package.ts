@@ -117,7 +117,7 @@ function behind(facts: PackageFacts, pinned: PackageRelease, latest: PackageRele
 /** Known vulnerabilities of `version`, when the index was asked about it. */
 function vulnerabilityList(facts: PackageFacts, version: string, fallback?: string): string | undefined {
   const known = own(facts.vulnerabilities, version) ?? (fallback === undefined ? undefined : own(facts.vulnerabilities, fallback));
-  if (known === undefined) return undefined;
+  if (!Array.isArray(known)) return undefined;
   if (known.length === 0) return 'No known vulnerabilities.';
   const lines = known.slice(0, MAX_VULNERABILITIES).map((vulnerability) => `- ${vulnerabilityLine(vulnerability)}`);
   if (known.length > MAX_VULNERABILITIES) lines.push(`- and ${known.length - MAX_VULNERABILITIES} more`);
