@@ -183,7 +183,11 @@ export function createImageLookups(options: ImageLookupsOptions): ImageLookups {
 
     const lookUpTag = async (candidate: string): Promise<void> => {
       if (viaHubApi?.complete) {
-        const answer = await hub.tag(facts.repository, candidate, { signal }).catch(() => undefined);
+        if (now() < hubApiPausedUntil) return;
+        const answer = await hub.tag(facts.repository, candidate, { signal }).catch((error: unknown) => {
+          if (error instanceof DockerHubError && error.status === 429) hubApiPausedUntil = Math.max(hubApiPausedUntil, error.retryAt ?? now() + HUB_API_PAUSE_MS);
+          return undefined;
+        });
         if (answer) details[candidate] = detailOf(answer);
         return;
       }

@@ -49,7 +49,11 @@ async function fixes(text: string, images: Record<string, Lookup<ImageFacts>>): 
     .map((fix): [RuleId, string, boolean, boolean, string] => [finding.rule, fix.title, fix.safe, fix.preferred === true, applyEdits(text, fix.edits)]));
 }
 
-const LATEST_DETAILS = { latest: { digest: INDEX }, '3.13.1': { digest: INDEX }, '3.13': { digest: INDEX }, '3': { digest: INDEX }, '3.12.8': { digest: OLD }, '3.13.1-slim': { digest: NEWER } };
+/** `latest` is 3.13.1; a date tag and less specific tags share its digest, 3.14.0 is another image. */
+const LATEST_DETAILS = {
+  latest: { digest: INDEX }, '20261126': { digest: INDEX }, '3': { digest: INDEX }, '3.13': { digest: INDEX }, '3.13.1': { digest: INDEX },
+  '3.14.0': { digest: OLD }, '3.13.1-slim': { digest: NEWER },
+};
 
 describe('image fixes', () => {
   describe('missing-digest', () => {

@@ -14,7 +14,8 @@
  *   3.12 and has more parts (`3.12.7-slim`); for `latest` (or no tag) the candidates are the
  *   version tags without a suffix;
  * - the "most specific tag with the same digest" is, among those candidates that point to the
- *   same digest now, the highest version, then the one with the most parts.
+ *   same digest now, the one with the most version parts, then the highest version. Candidates
+ *   are looked up (where a registry has no tag list with digests) highest version first.
  */
 import type { ImageUse } from '../dockerfile/stages';
 import { DEFAULT_TAG, familiarName } from '../dockerfile/image-ref';
@@ -111,11 +112,18 @@ export function newerTagInSeries(tag: string | undefined, tags: readonly string[
   return newest && overall ? { newest: newest.tag, overall: overall.tag } : undefined;
 }
 
-/** The most specific tag that points to the same digest as `facts` now (from `tagDetails`), if one is known. */
+/**
+ * The most specific tag that points to the same digest as `facts` now (from `tagDetails`), if one
+ * is known: of the candidates `moreSpecificTags` allows, the one with the most version parts, then
+ * the highest (`3.13.1` rather than `3.13` or `3` for `latest`).
+ */
 export function sameDigestTag(facts: ImageFacts, tag: string | undefined): string | undefined {
   const details = facts.tagDetails;
   if (!details) return undefined;
-  return moreSpecificTags(tag, Object.keys(details)).find((candidate) => details[candidate]?.digest === facts.digest);
+  const same = moreSpecificTags(tag, Object.keys(details)).filter((candidate) => details[candidate]?.digest === facts.digest);
+  const parts = (candidate: string) => parseVersionTag(candidate)?.numbers.length ?? 0;
+  // moreSpecificTags sorts highest version first; a stable sort by precision keeps that order within a precision.
+  return same.sort((a, b) => parts(b) - parts(a))[0];
 }
 
 /** distribution/reference's tag grammar. */
