@@ -6,16 +6,21 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ImageFacts, Lookup, PackageFacts } from '../core/facts';
+import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from '../core/facts';
 import { createImageLookups, type ImageLookups } from '../registry/image-lookups';
 import { createRequirementsLookups } from '../registry/requirements-lookups';
-import { imagesToLookUp } from '../core/analyze';
+import { imagesToLookUp, installsToLookUp } from '../core/analyze';
 
 export interface CliLookups {
   /** Answers for the projects of one requirements file, by normalised name. */
   packagesFor(text: string): Promise<Map<string, Lookup<PackageFacts>>>;
   /** Answers for the images of one Dockerfile, by `imageLookupKey`. */
   imagesFor(text: string): Promise<Map<string, Lookup<ImageFacts>>>;
+  /**
+   * Answers for the packages a Dockerfile's RUN lines install: PyPI (through `--index-url`, pip's
+   * configuration or PyPI; not an index named on the RUN line) and npm, by name.
+   */
+  installsFor(text: string): Promise<{ packages: Map<string, Lookup<PackageFacts>>; npmPackages: Map<string, Lookup<NpmPackageFacts>> }>;
   /** One line per index that could not be asked, for stderr. */
   problems(): string[];
   close(): Promise<void>;
@@ -37,6 +42,7 @@ export function createCliLookups(options: CliLookupsOptions): CliLookups {
   let imageLookups: ImageLookups | undefined;
   // A whole run shares one answer per project: the same file set asks the same questions.
   const answers = new Map<string, Promise<Map<string, Lookup<PackageFacts>>>>();
+  const npmAnswers = new Map<string, Promise<Lookup<NpmPackageFacts>>>();
   const lookups = createRequirementsLookups({
     userAgent: options.userAgent,
     env: options.env,
@@ -58,6 +64,24 @@ export function createCliLookups(options: CliLookupsOptions): CliLookups {
         answers.set(plan.key, answer);
       }
       return answer;
+    },
+    async installsFor(text) {
+      const wanted = installsToLookUp(text);
+      const plan = await lookups.planNames(wanted.pypi, { flag: options.indexUrl });
+      let packages = answers.get(plan.key);
+      if (!packages) {
+        packages = lookups.lookUp(plan);
+        answers.set(plan.key, packages);
+      }
+      const missing = wanted.npm.filter((name) => !npmAnswers.has(name));
+      if (missing.length > 0) {
+        const asked = lookups.lookUpNpm(missing);
+        for (const name of missing) {
+          npmAnswers.set(name, asked.then((found) => found.get(name) ?? { status: 'failed', kind: 'transient', message: 'no answer' }));
+        }
+      }
+      const npmPackages = new Map(await Promise.all(wanted.npm.map(async (name) => [name, await (npmAnswers.get(name) as Promise<Lookup<NpmPackageFacts>>)] as const)));
+      return { packages: await packages, npmPackages };
     },
     async imagesFor(text) {
       imageLookups ??= createImageLookups({

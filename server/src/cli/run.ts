@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { analyze } from '../core/analyze';
-import type { ImageFacts, Lookup, PackageFacts } from '../core/facts';
+import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from '../core/facts';
 import type { Finding } from '../core/types';
 import { diskHost, readTextFile } from '../node/files';
 import { parseCommandLine, USAGE, type CheckOptions } from './args';
@@ -92,6 +92,7 @@ async function check(options: CheckOptions, io: CliEnvironment): Promise<number>
     try {
       let packages: Map<string, Lookup<PackageFacts>> | undefined;
       let images: Map<string, Lookup<ImageFacts>> | undefined;
+      let npmPackages: Map<string, Lookup<NpmPackageFacts>> | undefined;
       if (!options.offline) {
         lookups ??= createCliLookups({
           indexUrl: options.indexUrl,
@@ -106,9 +107,10 @@ async function check(options: CheckOptions, io: CliEnvironment): Promise<number>
         } else if (file.kind === 'dockerfile') {
           progress.update(`checked ${index}/${total} files, looking up images of ${file.path}`);
           images = await lookups.imagesFor(read.text);
+          ({ packages, npmPackages } = await lookups.installsFor(text));
         }
       }
-      ({ findings } = await analyze({ path: file.absolutePath, text: read.text, kind: file.kind, settings: { severity: config.severity }, host: diskHost, packages, images }));
+      ({ findings } = await analyze({ path: file.absolutePath, text: read.text, kind: file.kind, settings: { severity: config.severity }, host: diskHost, packages, images, npmPackages }));
     } catch (error) {
       note(file.path, `internal error while checking (${error instanceof Error ? error.message : String(error)})`);
       incomplete = true;

@@ -24,7 +24,7 @@ import { toDiagnostic } from './convert';
 import { editorHost } from './host';
 import type { Logger } from './log';
 import { locate, pathKey, samePath } from './paths';
-import type { RegistryLookups } from './registry';
+import type { InstallAnswers, RegistryLookups } from './registry';
 import type { SettingsStore } from './settings';
 
 /**
@@ -129,11 +129,12 @@ export class DiagnosticsProvider {
       })
       : NO_FILES_HOST;
     // Answers already in (or none yet): lookups never hold up the offline findings.
-    const packages = kind === 'pip-requirements' ? await this.packagesFor(uri, text, settings) : undefined;
+    const installs = kind === 'dockerfile' ? await this.installsFor(uri, text, settings) : undefined;
+    const packages = kind === 'pip-requirements' ? await this.packagesFor(uri, text, settings) : installs?.packages;
     const images = kind === 'dockerfile' ? this.imagesFor(uri, text, settings) : undefined;
     throwIfCancelled(token);
     const started = Date.now();
-    const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images });
+    const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images, npmPackages: installs?.npmPackages });
     // Closed while the analysis ran: forget() has already been called for it.
     if (this.documents.get(uri) !== undefined) this.dependencies.set(uri, dependencies);
     throwIfCancelled(token);
@@ -149,6 +150,17 @@ export class DiagnosticsProvider {
     if (this.registry === undefined) return undefined;
     try {
       return await this.registry.packagesFor(uri, text, settings);
+    } catch (error) {
+      this.logger.error(`Could not start the registry lookups for ${uri}`, error);
+      return undefined;
+    }
+  }
+
+  /** Answers for the packages a Dockerfile's RUN lines install (registry.ts `installsFor`); never rejects. */
+  private async installsFor(uri: string, text: string, settings: PinHygieneSettings): Promise<InstallAnswers | undefined> {
+    if (this.registry === undefined) return undefined;
+    try {
+      return await this.registry.installsFor(uri, text, settings);
     } catch (error) {
       this.logger.error(`Could not start the registry lookups for ${uri}`, error);
       return undefined;

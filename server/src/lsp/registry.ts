@@ -7,8 +7,8 @@
  */
 import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { version } from '../../../package.json';
-import { imagesToLookUp } from '../core/analyze';
-import type { ImageFacts, Lookup, PackageFacts } from '../core/facts';
+import { imagesToLookUp, installsToLookUp } from '../core/analyze';
+import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from '../core/facts';
 import { createImageLookups, type ImageLookups } from '../registry/image-lookups';
 import { maskCredentials } from '../registry/pypi-index-config';
 import { createRequirementsLookups, type LookupPlan, type RequirementsLookups } from '../registry/requirements-lookups';
@@ -17,6 +17,12 @@ import { formatError, type Logger } from './log';
 
 type Packages = ReadonlyMap<string, Lookup<PackageFacts>>;
 type Images = ReadonlyMap<string, Lookup<ImageFacts>>;
+
+/** Answers for the packages a Dockerfile's RUN lines install: PyPI by normalised name, npm by name. */
+export interface InstallAnswers {
+  packages?: ReadonlyMap<string, Lookup<PackageFacts>>;
+  npmPackages?: ReadonlyMap<string, Lookup<NpmPackageFacts>>;
+}
 
 export interface RegistryOptions {
   /** VS Code workspace trust: untrusted workspaces ignore index URLs declared in files. */
@@ -38,6 +44,14 @@ interface DocumentLookups {
   previous?: Packages;
 }
 
+interface DocumentInstallLookups {
+  /** Which indexes, projects and npm packages the answers are for. */
+  key: string;
+  controller: AbortController;
+  answers?: InstallAnswers;
+  previous?: InstallAnswers;
+}
+
 interface DocumentImageLookups {
   /** Which images the answers are for. */
   key: string;
@@ -52,6 +66,7 @@ export class RegistryLookups {
   private readonly images = new Map<string, ImageLookups>();
   private readonly documents = new Map<string, DocumentLookups>();
   private readonly imageDocuments = new Map<string, DocumentImageLookups>();
+  private readonly installDocuments = new Map<string, DocumentInstallLookups>();
   /** Indexes and registries already reported as failing, so the log says it once for each. */
   private readonly failedIndexes = new Set<string>();
   private readonly failedRegistries = new Set<string>();
@@ -112,17 +127,46 @@ export class RegistryLookups {
     return started.previous;
   }
 
+  /**
+   * The answers to check a Dockerfile's RUN installs with now, starting (or keeping) the lookups:
+   * pip packages through the PyPI client with the settings' index (pip's configuration, PyPI; an
+   * `--index-url` on the RUN line is not followed), npm packages through the npm client on the
+   * same HTTP client. Undefined when offline.
+   */
+  async installsFor(uri: string, text: string, settings: PinHygieneSettings): Promise<InstallAnswers | undefined> {
+    if (settings.offline) {
+      this.forget(uri);
+      return undefined;
+    }
+    const wanted = installsToLookUp(text);
+    const plan = await this.client().planNames(wanted.pypi, { setting: settings.pypiIndexUrl });
+    const key = JSON.stringify([plan.key, wanted.npm]);
+    const current = this.installDocuments.get(uri);
+    if (current?.key === key) return current.answers ?? current.previous;
+    current?.controller.abort();
+    const started: DocumentInstallLookups = { key, controller: new AbortController(), previous: current?.answers ?? current?.previous };
+    this.installDocuments.set(uri, started);
+    if (plan.names.length === 0 && wanted.npm.length === 0) {
+      started.answers = {};
+      return started.answers;
+    }
+    void this.runInstalls(uri, plan, wanted.npm, started);
+    return started.previous;
+  }
+
   /** The document closed (or is no longer checked): its lookups stop unless another document shares them. */
   forget(uri: string): void {
     this.documents.get(uri)?.controller.abort();
     this.documents.delete(uri);
     this.imageDocuments.get(uri)?.controller.abort();
     this.imageDocuments.delete(uri);
+    this.installDocuments.get(uri)?.controller.abort();
+    this.installDocuments.delete(uri);
   }
 
   /** After a settings change: everything is asked again. */
   clear(): void {
-    for (const uri of [...this.documents.keys(), ...this.imageDocuments.keys()]) this.forget(uri);
+    for (const uri of [...this.documents.keys(), ...this.imageDocuments.keys(), ...this.installDocuments.keys()]) this.forget(uri);
     this.failedIndexes.clear();
     this.failedRegistries.clear();
     // Their settings may have changed: clients are made again as documents ask.
@@ -223,6 +267,31 @@ export class RegistryLookups {
       this.answered(uri);
     } catch (error) {
       this.logger.error(`Looking up the packages of ${uri} failed`, error);
+    } finally {
+      progress?.done();
+    }
+  }
+
+  private async runInstalls(uri: string, plan: LookupPlan, npmNames: string[], state: DocumentInstallLookups): Promise<void> {
+    const signal = state.controller.signal;
+    const total = plan.names.length + npmNames.length;
+    const progress = await this.beginProgress(total);
+    const done = { pypi: 0, npm: 0 };
+    const report = () => progress?.report(Math.floor(((done.pypi + done.npm) / total) * 100), `looking up ${total} package${total === 1 ? '' : 's'} (${done.pypi + done.npm} done)`);
+    const started = Date.now();
+    try {
+      const client = this.client();
+      const [packages, npmPackages] = await Promise.all([
+        client.lookUp(plan, { signal, onProgress: (count) => { done.pypi = count; report(); } }),
+        client.lookUpNpm(npmNames, { signal, onProgress: (count) => { done.npm = count; report(); } }),
+      ]);
+      if (signal.aborted || this.installDocuments.get(uri) !== state) return;
+      state.answers = { packages, npmPackages };
+      state.previous = undefined;
+      this.logger.trace(`Looked up ${total} installed package(s) for ${uri} in ${Date.now() - started} ms.`);
+      this.answered(uri);
+    } catch (error) {
+      this.logger.error(`Looking up the installed packages of ${uri} failed`, error);
     } finally {
       progress?.done();
     }

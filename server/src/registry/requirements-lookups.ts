@@ -3,15 +3,18 @@
  * indexes a file uses (SPEC §5: setting, flag, the file's own options, pip's configuration,
  * PyPI) and the answers for its projects. pip asks every index, so "found anywhere" wins and a
  * failure never becomes "not found": failures are reported through `onIndexFailure`.
+ * Dockerfiles' `RUN pip install` packages go through the same PyPI client (`planNames`), and
+ * their npm/yarn/pnpm packages through the npm client on the same HTTP client (`lookUpNpm`).
  */
 import { packagesToLookUp } from '../core/analyze';
 import { CANCELLED, SharedLookups } from './shared-lookups';
-import type { Lookup, PackageFacts } from '../core/facts';
+import type { Lookup, NpmPackageFacts, PackageFacts } from '../core/facts';
 import { parseRequirementsFile } from '../core/requirements/parse';
 import { isExactPin } from '../core/rules/requirements/loose-requirement';
 import { createHttpClient, type ClosableHttpClient, type HttpClientOptions } from './http-client';
 import { findPipConfFiles } from './pypi-config-files';
 import { resolvePipIndexes, type PipConfFile } from './pypi-index-config';
+import { createNpmClient, npmRegistryFor } from './npm';
 import { createPypiClient, type PypiClient } from './pypi';
 
 /** Lookups for one file run this many at a time. */
@@ -25,6 +28,8 @@ export interface RequirementsLookupsOptions {
   http?: Omit<HttpClientOptions, 'userAgent'>;
   /** Called for every lookup an index could not answer (not for cancelled ones). */
   onIndexFailure?: (index: string, message: string) => void;
+  /** The npm registry for `lookUpNpm`; by default the one npm is configured with (environment, ~/.npmrc). */
+  npmRegistry?: string;
 }
 
 export interface LookupRequest {
@@ -52,6 +57,14 @@ export interface RequirementsLookups {
   lookUp(plan: LookupPlan, request?: Pick<LookupRequest, 'signal' | 'onProgress'>): Promise<Map<string, Lookup<PackageFacts>>>;
   /** `plan` then `lookUp`. */
   packagesFor(text: string, request?: LookupRequest): Promise<Map<string, Lookup<PackageFacts>>>;
+  /**
+   * A plan for projects named outside a requirements file (`RUN pip install x`): the indexes
+   * of the setting or flag, pip's configuration, or PyPI. An `--index-url` written in the RUN line
+   * is not followed (docs/fixes.md). `pinned` are exact pins whose vulnerabilities are fetched.
+   */
+  planNames(names: readonly string[], request?: Omit<LookupRequest, 'signal' | 'onProgress'>, pinned?: ReadonlyMap<string, string[]>): Promise<LookupPlan>;
+  /** npm registry answers for package names (`RUN npm install -g x`), by name. */
+  lookUpNpm(names: readonly string[], request?: Pick<LookupRequest, 'signal' | 'onProgress'>): Promise<Map<string, Lookup<NpmPackageFacts>>>;
   close(): Promise<void>;
 }
 
@@ -60,6 +73,9 @@ export function createRequirementsLookups(options: RequirementsLookupsOptions): 
   const pypi: PypiClient = createPypiClient({ http, userAgent: options.userAgent });
   // Only lookups in flight are shared; answers are kept by the HTTP client's caches, with their TTL.
   const inflight = new SharedLookups<PackageFacts>();
+  const npm = createNpmClient({ http });
+  const npmInflight = new SharedLookups<NpmPackageFacts>();
+  let npmRegistry: Promise<string> | undefined;
   let pipConf: Promise<PipConfFile[]> | undefined;
 
   /** One request per project and index however many files ask; aborted only when every asker gave up. */
@@ -82,6 +98,13 @@ export function createRequirementsLookups(options: RequirementsLookupsOptions): 
         pinned.set(entry.normalizedName, [...(pinned.get(entry.normalizedName) ?? []), entry.specifiers[0]?.version ?? '']);
       }
     }
+    return planFor(packagesToLookUp(text), pinned, fileOptions, request);
+  };
+
+  const planFor = async (
+    wanted: readonly string[], pinned: ReadonlyMap<string, string[]>,
+    fileOptions: { extraIndexUrls: string[]; indexUrl: string | undefined; noIndex: boolean }, request: Omit<LookupRequest, 'signal' | 'onProgress'>,
+  ): Promise<LookupPlan> => {
     pipConf ??= findPipConfFiles({ env: options.env });
     const resolved = resolvePipIndexes({
       setting: request.setting || undefined,
@@ -92,9 +115,32 @@ export function createRequirementsLookups(options: RequirementsLookupsOptions): 
       trusted: options.trusted,
     });
     const indexes = resolved.indexes.map((index) => index.url);
-    const names = indexes.length === 0 ? [] : packagesToLookUp(text);
+    const names = indexes.length === 0 ? [] : [...wanted];
     const key = JSON.stringify([indexes, names.map((name) => [name, pinned.get(name) ?? []])]);
-    return { indexes, names, pinned, key };
+    return { indexes, names, pinned: new Map(pinned), key };
+  };
+
+  const planNames: RequirementsLookups['planNames'] = (names, request = {}, pinned = new Map()) =>
+    planFor([...new Set(names)], pinned, { extraIndexUrls: [], indexUrl: undefined, noIndex: false }, request);
+
+  const lookUpNpm: RequirementsLookups['lookUpNpm'] = async (names, request = {}) => {
+    npmRegistry ??= options.npmRegistry !== undefined ? Promise.resolve(options.npmRegistry) : npmRegistryFor({ env: options.env });
+    const registry = await npmRegistry;
+    const result = new Map<string, Lookup<NpmPackageFacts>>();
+    const unique = [...new Set(names)];
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < unique.length && !request.signal?.aborted) {
+        const name = unique[next++] as string;
+        const answer = await npmInflight.join(`${registry}\u0000${name}`, request.signal, (signal) => npm.lookup(name, { registry, signal }));
+        if (answer.status === 'failed' && answer !== CANCELLED && !request.signal?.aborted) options.onIndexFailure?.(registry, answer.message);
+        result.set(name, answer);
+        request.onProgress?.(++done, unique.length);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, unique.length) }, worker));
+    return result;
   };
 
   const lookUp: RequirementsLookups['lookUp'] = async (planned, request = {}) => {
@@ -116,11 +162,14 @@ export function createRequirementsLookups(options: RequirementsLookupsOptions): 
   return {
     plan,
     lookUp,
+    planNames,
+    lookUpNpm,
     async packagesFor(text, request = {}) {
       return lookUp(await plan(text, request), request);
     },
     async close() {
       inflight.abortAll();
+      npmInflight.abortAll();
       await http.close();
     },
   };

@@ -15,7 +15,8 @@
  *   version tags without a suffix;
  * - the "most specific tag with the same digest" is, among those candidates that point to the
  *   same digest now, the one with the most version parts, then the highest version. Candidates
- *   are looked up (where a registry has no tag list with digests) highest version first.
+ *   are looked up (where a registry has no tag list with digests) highest version first, tags
+ *   whose first number is 1000 or more (dates, build numbers) last.
  */
 import type { ImageUse } from '../dockerfile/stages';
 import { DEFAULT_TAG, familiarName } from '../dockerfile/image-ref';
@@ -50,9 +51,17 @@ export function compareVersionNumbers(a: readonly number[], b: readonly number[]
   return 0;
 }
 
-/** Highest version first; for equal versions (`3.13` = `3.13.0`) the one with more parts first. */
+/** A first part of 1000 or more is a date or a build number (`20241126`, `2024.11`), not a release. */
+function dateLike(numbers: readonly number[]): boolean {
+  return (numbers[0] ?? 0) >= 1000;
+}
+
+/**
+ * Highest version first, dates and build numbers after releases; for equal versions (`3.13` =
+ * `3.13.0`) the one with more parts first.
+ */
 function bySpecificity(a: { numbers: number[]; tag: string }, b: { numbers: number[]; tag: string }): number {
-  return compareVersionNumbers(b.numbers, a.numbers) || b.numbers.length - a.numbers.length || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0);
+  return Number(dateLike(a.numbers)) - Number(dateLike(b.numbers)) || compareVersionNumbers(b.numbers, a.numbers) || b.numbers.length - a.numbers.length || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0);
 }
 
 function sameVariant(a: VersionTag, b: VersionTag): boolean {
