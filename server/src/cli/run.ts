@@ -107,7 +107,7 @@ async function check(options: CheckOptions, io: CliEnvironment): Promise<number>
         } else if (file.kind === 'dockerfile') {
           progress.update(`checked ${index}/${total} files, looking up images of ${file.path}`);
           images = await lookups.imagesFor(read.text);
-          ({ packages, npmPackages } = await lookups.installsFor(text));
+          ({ packages, npmPackages } = await lookups.installsFor(read.text));
         }
       }
       ({ findings } = await analyze({ path: file.absolutePath, text: read.text, kind: file.kind, settings: { severity: config.severity }, host: diskHost, packages, images, npmPackages }));
