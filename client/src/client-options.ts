@@ -16,7 +16,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { CONFIG_FILE_NAME } from '../../server/src/shared/settings';
+import { CONFIG_FILE_NAME, SETTINGS_SECTION, sanitiseCacheTtl } from '../../server/src/shared/settings';
 import { formatError } from './log';
 
 /** The client id is also the settings prefix: vscode-languageclient reads `<id>.trace.server`. */
@@ -79,6 +79,11 @@ export function clientOptions(context: ClientContext): LanguageClientOptions {
     initializationOptions: () => initializationOptions(context.storagePath),
     synchronize: { fileEvents: context.fileWatchers },
     errorHandler: context.errorHandler,
+    middleware: {
+      // The server runs "Pin all in file" (executeCommandProvider); from the palette it gets no
+      // arguments, so the client names the document in the active editor.
+      executeCommand: (command, args, next) => next(command, command === PIN_ALL_COMMAND && args.length === 0 ? activeDocumentArguments() : args),
+    },
     initializationFailedHandler: (error: unknown) => {
       context.outputChannel.error(`The Pin Hygiene server failed to initialize: ${formatError(error)}`);
       context.outputChannel.show(true);
@@ -89,8 +94,16 @@ export function clientOptions(context: ClientContext): LanguageClientOptions {
   return options;
 }
 
+/** The server command behind "Pin Hygiene: Pin All in File" (server/src/lsp/code-actions.ts). */
+export const PIN_ALL_COMMAND = 'pinHygiene.pinAllInFile';
+
+function activeDocumentArguments(): unknown[] {
+  const document = vscode.window.activeTextEditor?.document;
+  return document ? [document.uri.toString()] : [];
+}
+
 /** What the server reads once at start (server/src/lsp/server.ts `InitializationOptions`). */
-export function initializationOptions(storagePath: string): { trusted: boolean; proxy?: string; proxyStrictSSL: boolean; cacheDir: string } {
+export function initializationOptions(storagePath: string): { trusted: boolean; proxy?: string; proxyStrictSSL: boolean; cacheDir: string; cacheTtlSeconds: number } {
   const http = vscode.workspace.getConfiguration('http');
   const proxy = http.get<string>('proxy')?.trim();
   return {
@@ -98,6 +111,7 @@ export function initializationOptions(storagePath: string): { trusted: boolean; 
     ...(proxy ? { proxy } : {}),
     proxyStrictSSL: http.get<boolean>('proxyStrictSSL') !== false,
     cacheDir: path.join(storagePath, 'http-cache'),
+    cacheTtlSeconds: sanitiseCacheTtl(vscode.workspace.getConfiguration(SETTINGS_SECTION).get<unknown>('cacheTtl')) * 60,
   };
 }
 

@@ -5,7 +5,7 @@
 import type * as vscode from 'vscode';
 
 /** Read once when the client is created, so a change needs a new client. */
-export const RESTART_SETTINGS = ['pinHygiene.trace.server', 'http.proxy', 'http.proxyStrictSSL'] as const;
+export const RESTART_SETTINGS = ['pinHygiene.trace.server', 'pinHygiene.cacheTtl', 'http.proxy', 'http.proxyStrictSSL'] as const;
 
 export function needsRestart(event: vscode.ConfigurationChangeEvent): boolean {
   return RESTART_SETTINGS.some((setting) => event.affectsConfiguration(setting));

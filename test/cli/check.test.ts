@@ -154,7 +154,7 @@ describe('cli: check', function () {
       [['check', '--bogus'], /unknown option --bogus/],
       [['check', '--format', 'xml'], /--format must be one of text, json, sarif/],
       [['check', '--fail-on', 'fatal'], /--fail-on must be one of/],
-      [['check', '--fix'], /--fix is not supported yet/],
+      [['check', '--python-version', 'three'], /--python-version must be a Python version/],
       [['check', '--index-url', 'not-a-url'], /--index-url must be an http\(s\) URL/],
       [['check', '--registry-mirror', 'mirror.example'], /--registry-mirror must be an http\(s\) URL/],
       [['check', '--insecure-registry', 'http://localhost:5000'], /--insecure-registry must be HOST or HOST:PORT/],

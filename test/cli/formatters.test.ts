@@ -266,8 +266,8 @@ describe('cli: pure helpers', () => {
       usage(['check', '--config='], /--config needs a file name/);
     });
 
-    it('refuses options of features that are not built yet instead of ignoring them', () => {
-      usage(['check', '--fix'], /--fix is not supported yet/);
+    it('refuses option values it cannot use instead of ignoring them', () => {
+      usage(['check', '--fix=yes'], /--fix does not take a value/);
       usage(['check', '--index-url', 'ftp://pypi.example/simple'], /--index-url must be an http\(s\) URL/);
       usage(['check', '--registry-mirror', 'ftp://mirror.example'], /--registry-mirror must be an http\(s\) URL without a path/);
       usage(['check', '--registry-mirror', 'https://mirror.example/v2/'], /--registry-mirror must be an http\(s\) URL without a path/);

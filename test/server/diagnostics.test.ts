@@ -33,7 +33,13 @@ describe('server: diagnostics', function () {
     const [diagnostic] = items;
     assert.equal(diagnostic!.source, 'pin-hygiene');
     assert.ok(diagnostic!.codeDescription?.href.endsWith('docs/rules.md#unpinned-requirement'), diagnostic!.codeDescription?.href);
-    assert.deepEqual(diagnostic!.data, { rule: 'unpinned-requirement', dependency: 'requests' });
+    // The data carries the fixes for code actions, and the document version they were made for.
+    assert.deepEqual(diagnostic!.data, {
+      rule: 'unpinned-requirement',
+      dependency: 'requests',
+      version: 1,
+      fixes: [{ title: 'Ignore unpinned-requirement for requests', edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '# pin-hygiene: ignore=unpinned-requirement\n' }], safe: false }],
+    });
     assert.ok(typeof diagnostic!.message === 'string' && diagnostic!.message.length > 0);
   });
 

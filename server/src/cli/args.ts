@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../core/types';
 import { parseRegistryMirror } from '../registry/image-lookups';
-import { isRegistryHost } from '../shared/settings';
+import { isPythonVersion, isRegistryHost } from '../shared/settings';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -25,6 +25,12 @@ export interface CheckOptions {
   registryMirrors?: string[];
   /** `--config FILE` as written (resolved against the working directory later). */
   config?: string;
+  /** `--fix`: apply every safe fix in place, then report what remains. */
+  fix: boolean;
+  /** `--pre`: fixes may pin pre-releases (as pip's `--pre`); also `"prereleases": true` in the config. */
+  prereleases?: boolean;
+  /** `--python-version X.Y`: fixes skip releases whose requires-python excludes it. */
+  pythonVersion?: string;
 }
 
 export type CliRequest =
@@ -47,6 +53,13 @@ Options:
                              remains (default: warning)
   --config FILE              severity settings (default: ./.pin-hygiene.json
                              when it exists)
+  --fix                      apply every safe fix in place (pin to the highest
+                             version the specifier allows, pin images to their
+                             current digest; never changes an existing exact pin),
+                             then report what remains
+  --pre                      fixes may pin pre-releases (as pip --pre)
+  --python-version X.Y       fixes skip releases whose requires-python excludes
+                             this Python version
   --offline                  no registry lookups (the rules that need a registry
                              answer stay silent)
   --index-url URL            the Python package index to ask (default: the file's
@@ -63,9 +76,6 @@ Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or
 configuration error (including a path that does not exist).
 `;
 
-/** Options that belong to features not built yet: refuse them rather than ignore them. */
-const NOT_SUPPORTED_YET = ['fix'] as const;
-
 const OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
@@ -74,6 +84,8 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
   fix: { type: 'boolean' },
+  pre: { type: 'boolean' },
+  'python-version': { type: 'string' },
   'index-url': { type: 'string' },
   'registry-mirror': { type: 'string', multiple: true },
   'insecure-registry': { type: 'string', multiple: true },
@@ -97,10 +109,6 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
     return { kind: 'usage-error', message: `unknown command "${command}" (the only command is "check": pin-hygiene check [paths...])` };
   }
 
-  for (const name of NOT_SUPPORTED_YET) {
-    if (values[name] !== undefined) return { kind: 'usage-error', message: `--${name} is not supported yet` };
-  }
-
   const format = values.format ?? 'text';
   if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
     return { kind: 'usage-error', message: `--format must be one of ${OUTPUT_FORMATS.join(', ')} (got "${format}")` };
@@ -117,7 +125,13 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
     format: format as OutputFormat,
     failOn: failOn as Severity,
     offline: values.offline ?? false,
+    fix: values.fix ?? false,
   };
+  if (values.pre) options.prereleases = true;
+  if (values['python-version'] !== undefined) {
+    if (!isPythonVersion(values['python-version'])) return { kind: 'usage-error', message: `--python-version must be a Python version like 3.12 (got "${values['python-version']}")` };
+    options.pythonVersion = values['python-version'];
+  }
   if (values.config !== undefined) options.config = values.config;
   if (values['index-url'] !== undefined) {
     if (!/^https?:\/\/\S+$/i.test(values['index-url'])) return { kind: 'usage-error', message: `--index-url must be an http(s) URL (got "${values['index-url']}")` };

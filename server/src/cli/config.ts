@@ -9,14 +9,14 @@ import { readTextFile } from '../node/files';
 import { CONFIG_FILE_NAME, parseConfigFile } from '../shared/settings';
 
 export type ConfigResult =
-  | { ok: true; severity: Partial<Record<RuleId, SeverityOrOff>>; warnings: string[] }
+  | { ok: true; severity: Partial<Record<RuleId, SeverityOrOff>>; pythonVersion?: string; prereleases?: boolean; warnings: string[] }
   | { ok: false; error: string };
 
 /** Validates the text of a config file; `name` is how messages refer to it. A broken entry stops the run. */
 export function parseConfig(text: string, name: string): ConfigResult {
   const config = parseConfigFile(text, name);
   if (config.errors.length > 0) return { ok: false, error: config.errors.join('\n') };
-  return { ok: true, severity: config.severity, warnings: config.warnings };
+  return { ok: true, severity: config.severity, pythonVersion: config.pythonVersion, prereleases: config.prereleases, warnings: config.warnings };
 }
 
 /**

@@ -63,8 +63,8 @@ export function hasFindingAtOrAbove(files: readonly CheckedFile[], failOn: Sever
   return files.some((file) => file.findings.some((finding) => severityRank(finding.severity) >= threshold));
 }
 
-/** `3 files checked, 1 error, 2 warnings, 0 information, 0 hints` (stderr, every format). */
-export function formatSummary(fileCount: number, counts: SeverityCounts): string {
+/** `3 files checked, 1 error, 2 warnings, 0 information, 0 hints` (stderr, every format), `, 4 fixes applied` with `--fix`. */
+export function formatSummary(fileCount: number, counts: SeverityCounts, fixesApplied?: number): string {
   const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
   return [
     plural(fileCount, 'file checked', 'files checked'),
@@ -72,5 +72,6 @@ export function formatSummary(fileCount: number, counts: SeverityCounts): string
     plural(counts.warning, 'warning', 'warnings'),
     `${counts.information} information`,
     plural(counts.hint, 'hint', 'hints'),
+    ...(fixesApplied === undefined ? [] : [plural(fixesApplied, 'fix applied', 'fixes applied')]),
   ].join(', ');
 }

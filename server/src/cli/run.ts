@@ -7,7 +7,11 @@ import { pathToFileURL } from 'node:url';
 import { analyze } from '../core/analyze';
 import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from '../core/facts';
 import type { Finding } from '../core/types';
+import { applyEdits, fixAllEdits } from '../core/fixes/apply';
 import { diskHost, readTextFile } from '../node/files';
+import { PythonEnvironments } from '../node/python-env';
+import { replaceFileText } from '../node/write';
+import { toAnalysisSettings } from '../shared/settings';
 import { parseCommandLine, USAGE, type CheckOptions } from './args';
 import { loadConfig } from './config';
 import { createCliLookups, type CliLookups } from './lookups';
@@ -77,6 +81,14 @@ async function check(options: CheckOptions, io: CliEnvironment): Promise<number>
   }
 
   const checked: CheckedFile[] = [];
+  const settings = toAnalysisSettings({
+    severity: config.severity,
+    pythonVersion: options.pythonVersion ?? config.pythonVersion ?? '',
+    prereleases: options.prereleases === true || config.prereleases === true,
+  });
+  // Pin to what you run: the environment next to each file (`.venv`, `venv`), read, never started.
+  const environments = new PythonEnvironments({ root: io.cwd, virtualEnv: io.env.VIRTUAL_ENV || undefined });
+  let fixesApplied = 0;
   const total = discovery.files.length;
   let lookups: CliLookups | undefined;
   for (const [index, file] of discovery.files.entries()) {
@@ -88,8 +100,7 @@ async function check(options: CheckOptions, io: CliEnvironment): Promise<number>
       incomplete ||= file.explicit;
       continue;
     }
-    let findings: Finding[];
-    try {
+    const analyzeText = async (text: string): Promise<Finding[]> => {
       let packages: Map<string, Lookup<PackageFacts>> | undefined;
       let images: Map<string, Lookup<ImageFacts>> | undefined;
       let npmPackages: Map<string, Lookup<NpmPackageFacts>> | undefined;
@@ -103,20 +114,41 @@ async function check(options: CheckOptions, io: CliEnvironment): Promise<number>
         });
         if (file.kind === 'pip-requirements') {
           progress.update(`checked ${index}/${total} files, looking up packages of ${file.path}`);
-          packages = await lookups.packagesFor(read.text);
+          packages = await lookups.packagesFor(text);
         } else if (file.kind === 'dockerfile') {
           progress.update(`checked ${index}/${total} files, looking up images of ${file.path}`);
-          images = await lookups.imagesFor(read.text);
-          ({ packages, npmPackages } = await lookups.installsFor(read.text));
+          images = await lookups.imagesFor(text);
+          ({ packages, npmPackages } = await lookups.installsFor(text));
         }
       }
-      ({ findings } = await analyze({ path: file.absolutePath, text: read.text, kind: file.kind, settings: { severity: config.severity }, host: diskHost, packages, images, npmPackages }));
+      const installed = file.kind === 'pip-requirements' ? await environments.installedFor(file.absolutePath) : undefined;
+      return (await analyze({ path: file.absolutePath, text, kind: file.kind, settings, host: diskHost, packages, images, installed, npmPackages })).findings;
+    };
+    let text = read.text;
+    let findings: Finding[];
+    try {
+      findings = await analyzeText(text);
+      if (options.fix) {
+        const fixed = applyEdits(text, fixAllEdits(findings));
+        if (fixed.applied.length > 0 && fixed.text !== text) {
+          const written = await replaceFileText(file.absolutePath, text, fixed.text);
+          if (written.status === 'written') {
+            fixesApplied += fixed.applied.length;
+            text = fixed.text;
+            // What remains is what the report shows: the fixed file, checked again.
+            findings = await analyzeText(text);
+          } else {
+            note(file.path, written.status === 'changed' ? 'changed while it was checked; not fixed' : `could not be written (${written.reason}); not fixed`);
+            incomplete ||= written.status === 'failed';
+          }
+        }
+      }
     } catch (error) {
       note(file.path, `internal error while checking (${error instanceof Error ? error.message : String(error)})`);
       incomplete = true;
       continue;
     }
-    checked.push({ path: file.path, relative: file.relative, absolutePath: file.absolutePath, text: read.text, findings });
+    checked.push({ path: file.path, relative: file.relative, absolutePath: file.absolutePath, text, findings });
   }
   progress.done();
   if (lookups) {
@@ -139,7 +171,7 @@ async function check(options: CheckOptions, io: CliEnvironment): Promise<number>
       io.stdout.write(formatText(checked, { color: shouldUseColor(io.stdout.isTTY === true, io.env) }));
       break;
   }
-  io.stderr.write(`${formatSummary(checked.length, countBySeverity(checked))}\n`);
+  io.stderr.write(`${formatSummary(checked.length, countBySeverity(checked), options.fix ? fixesApplied : undefined)}\n`);
 
   if (incomplete) return EXIT_USAGE;
   return hasFindingAtOrAbove(checked, options.failOn) ? EXIT_FINDINGS : EXIT_OK;

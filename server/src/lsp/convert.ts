@@ -3,16 +3,22 @@
  * so ranges are copied, never recomputed.
  */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
-import { ruleDocUrl, type Finding, type RuleId, type Severity } from '../core/types';
+import { ruleDocUrl, type Finding, type Fix, type RuleId, type Severity } from '../core/types';
 import { relatedUri, type DocumentLocation } from './paths';
 
 /** Shown by the editor next to each diagnostic. */
 export const DIAGNOSTIC_SOURCE = 'pin-hygiene';
 
-/** What code actions will need to find the fix again (ARCHITECTURE pattern 4). */
+/**
+ * What code actions need (ARCHITECTURE pattern 4): the finding's fixes, and the document version
+ * they were made for. The client sends `data` back untouched with the diagnostics of a
+ * `textDocument/codeAction` request; edits made for another version are not trusted.
+ */
 export interface DiagnosticData {
   rule: RuleId;
   dependency?: string;
+  version?: number;
+  fixes?: Fix[];
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -22,9 +28,11 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(finding: Finding, document: { uri: string; location: DocumentLocation }): Diagnostic {
+export function toDiagnostic(finding: Finding, document: { uri: string; location: DocumentLocation; version?: number }): Diagnostic {
   const data: DiagnosticData = { rule: finding.rule };
   if (finding.dependency !== undefined) data.dependency = finding.dependency;
+  if (document.version !== undefined) data.version = document.version;
+  if (finding.fixes && finding.fixes.length > 0) data.fixes = finding.fixes;
   const diagnostic: Diagnostic = {
     range: copyRange(finding.range),
     severity: SEVERITY[finding.severity],

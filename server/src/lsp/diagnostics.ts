@@ -13,10 +13,11 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze } from '../core/analyze';
+import { analyze, type AnalyzeRequest } from '../core/analyze';
 import { fileKindOf } from '../core/file-kinds';
 import { NO_FILES_HOST } from '../core/host';
-import type { FileKind } from '../core/types';
+import type { FileKind, Finding } from '../core/types';
+import { PythonEnvironments } from '../node/python-env';
 import { MAX_FILE_BYTES } from '../node/files';
 import { toAnalysisSettings, type PinHygieneSettings } from '../shared/settings';
 import type { ImageFacts, Lookup, PackageFacts } from '../core/facts';
@@ -43,18 +44,69 @@ interface Dependencies {
   dockerfileFolders: Set<string>;
 }
 
+/** One analysis of an open document at `version`. */
+export interface AnalyzedDocument {
+  request: AnalyzeRequest;
+  findings: Finding[];
+  version: number;
+}
+
 export class DiagnosticsProvider {
   /** Per document URI: what its last analysis depended on. */
   private readonly dependencies = new Map<string, Dependencies>();
   /** URIs already told they are too large, so the log says it once. */
   private readonly tooLarge = new Set<string>();
 
+  /** Installed packages per environment search (workspace folder and interpreter setting). */
+  private readonly environments = new Map<string, PythonEnvironments>();
+
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
     private readonly settings: SettingsStore,
     private readonly logger: Logger,
     private readonly registry?: RegistryLookups,
+    /** VS Code workspace trust: a configured interpreter path is followed only when trusted. */
+    private readonly trusted = true,
   ) {}
+
+  /**
+   * A fresh analysis of an open document, as its diagnostics are made (code actions and
+   * "Pin all in file" work from it); undefined when the document is not checked.
+   */
+  async analyzeDocument(uri: string, token?: CancellationToken): Promise<AnalyzedDocument | undefined> {
+    const document = this.documents.get(uri);
+    if (document === undefined) return undefined;
+    const location = locate(uri);
+    const kind = kindOf(document.languageId, location.path);
+    if (kind === undefined) return undefined;
+    const settings = await this.settings.get(uri);
+    if (!settings.enable) return undefined;
+    const text = document.getText();
+    if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) return undefined;
+    if (token?.isCancellationRequested) return undefined;
+    const host = location.onDisk ? editorHost({ openText: (path) => this.openText(path), touched: () => undefined, dockerfileFolder: () => undefined }) : NO_FILES_HOST;
+    const installs = kind === 'dockerfile' ? await this.installsFor(uri, text, settings) : undefined;
+    const packages = kind === 'pip-requirements' ? await this.packagesFor(uri, text, settings) : installs?.packages;
+    const images = kind === 'dockerfile' ? this.imagesFor(uri, text, settings) : undefined;
+    const installed = kind === 'pip-requirements' && location.onDisk ? await this.installedFor(uri, location.path, settings) : undefined;
+    const request: AnalyzeRequest = { path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images, installed, npmPackages: installs?.npmPackages };
+    const result = await analyze(request);
+    return { request, findings: result.findings, version: document.version };
+  }
+
+  /** The workspace's Python environment for a requirements file (python-env.ts); never rejects. */
+  private async installedFor(uri: string, path: string, settings: PinHygieneSettings): Promise<ReadonlyMap<string, string> | undefined> {
+    // Following a configured interpreter is restricted (SPEC §6 workspace trust); a `.venv` is only read.
+    const interpreterPath = this.trusted ? settings.pythonInterpreterPath || undefined : undefined;
+    const root = this.settings.folderFor(uri);
+    const key = JSON.stringify([root ?? '', interpreterPath ?? '']);
+    let environments = this.environments.get(key);
+    if (environments === undefined) {
+      environments = new PythonEnvironments({ root, interpreterPath });
+      this.environments.set(key, environments);
+    }
+    return environments.installedFor(path);
+  }
 
   async pull(uri: string, token: CancellationToken): Promise<FullDocumentDiagnosticReport> {
     try {
@@ -134,7 +186,8 @@ export class DiagnosticsProvider {
     const images = kind === 'dockerfile' ? this.imagesFor(uri, text, settings) : undefined;
     throwIfCancelled(token);
     const started = Date.now();
-    const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images, npmPackages: installs?.npmPackages });
+    const installed = kind === 'pip-requirements' && location.onDisk ? await this.installedFor(uri, location.path, settings) : undefined;
+    const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images, installed, npmPackages: installs?.npmPackages });
     // Closed while the analysis ran: forget() has already been called for it.
     if (this.documents.get(uri) !== undefined) this.dependencies.set(uri, dependencies);
     throwIfCancelled(token);
@@ -143,7 +196,7 @@ export class DiagnosticsProvider {
     if (findings.length > MAX_DIAGNOSTICS) {
       this.logger.info(`${uri} has ${findings.length} findings; showing the first ${MAX_DIAGNOSTICS}.`);
     }
-    return { kind: DocumentDiagnosticReportKind.Full, items: findings.slice(0, MAX_DIAGNOSTICS).map((finding) => toDiagnostic(finding, { uri, location })) };
+    return { kind: DocumentDiagnosticReportKind.Full, items: findings.slice(0, MAX_DIAGNOSTICS).map((finding) => toDiagnostic(finding, { uri, location, version: document.version })) };
   }
 
   private async packagesFor(uri: string, text: string, settings: PinHygieneSettings): Promise<ReadonlyMap<string, Lookup<PackageFacts>> | undefined> {

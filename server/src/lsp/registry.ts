@@ -9,6 +9,7 @@ import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver
 import { version } from '../../../package.json';
 import { imagesToLookUp, installsToLookUp } from '../core/analyze';
 import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from '../core/facts';
+import { clearDiskCache } from '../registry/http-cache';
 import { createImageLookups, type ImageLookups } from '../registry/image-lookups';
 import { maskCredentials } from '../registry/pypi-index-config';
 import { createRequirementsLookups, type LookupPlan, type RequirementsLookups } from '../registry/requirements-lookups';
@@ -32,6 +33,8 @@ export interface RegistryOptions {
   /** VS Code `http.proxy`; the environment's HTTPS_PROXY otherwise. */
   proxy?: string;
   proxyStrictSSL?: boolean;
+  /** `pinHygiene.cacheTtl` in seconds: how long registry answers are reused. */
+  cacheTtlSeconds?: number;
 }
 
 interface DocumentLookups {
@@ -173,6 +176,28 @@ export class RegistryLookups {
     void this.closeImageClients();
   }
 
+  /** Cached answers stored before this time are revalidated ("Refresh", "Clear Cache"). */
+  private staleBefore = 0;
+
+  private httpOptions() {
+    return { cacheDir: this.options.cacheDir, proxy: this.options.proxy, proxyStrictSSL: this.options.proxyStrictSSL, cacheTtlSeconds: this.options.cacheTtlSeconds, staleBefore: () => this.staleBefore };
+  }
+
+  /**
+   * "Pin Hygiene: Refresh" (every cached answer is asked again, conditionally) and, with `clearDisk`,
+   * "Clear Cache" (the on-disk cache is deleted too). The caller re-checks the documents.
+   */
+  async reset(clearDisk: boolean): Promise<number> {
+    this.staleBefore = Date.now() + 1;
+    this.clear();
+    if (!clearDisk) return 0;
+    // A new PyPI client starts with an empty memory cache (clear() already replaced the image clients).
+    const lookups = this.lookups;
+    this.lookups = undefined;
+    await lookups?.close();
+    return this.options.cacheDir ? clearDiskCache(this.options.cacheDir) : 0;
+  }
+
   async dispose(): Promise<void> {
     this.clear();
     await Promise.all([this.lookups?.close(), this.closing]);
@@ -201,7 +226,7 @@ export class RegistryLookups {
       env: process.env,
       insecureRegistries: settings.insecureRegistries,
       registryMirrors: settings.registryMirrors,
-      http: { cacheDir: this.options.cacheDir, proxy: this.options.proxy, proxyStrictSSL: this.options.proxyStrictSSL },
+      http: this.httpOptions(),
       onRegistryFailure: (registry, message) => {
         if (this.failedRegistries.has(registry)) return;
         this.failedRegistries.add(registry);
@@ -239,7 +264,7 @@ export class RegistryLookups {
       userAgent: `pin-hygiene/${version} (vscode)`,
       env: process.env,
       trusted: this.options.trusted,
-      http: { cacheDir: this.options.cacheDir, proxy: this.options.proxy, proxyStrictSSL: this.options.proxyStrictSSL },
+      http: this.httpOptions(),
       onIndexFailure: (index, message) => {
         const shown = maskCredentials(index);
         if (this.failedIndexes.has(shown)) return;

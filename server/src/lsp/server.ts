@@ -4,6 +4,7 @@
  * It only wires the connection to the handlers; the analysis lives in server/src/core.
  */
 import {
+  CodeActionKind,
   DidChangeConfigurationNotification,
   ProposedFeatures,
   TextDocumentSyncKind,
@@ -14,6 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SETTINGS_SECTION } from '../shared/settings';
+import { CodeActionProvider, COMMANDS, FIX_ALL_KIND, registerCodeActions } from './code-actions';
 import { DiagnosticsProvider } from './diagnostics';
 import { HoverProvider } from './hover';
 import { createLogger, formatError, installProcessHooks } from './log';
@@ -30,6 +32,8 @@ interface InitializationOptions {
   proxyStrictSSL?: boolean;
   /** Directory for the on-disk HTTP cache (under the extension's global storage). */
   cacheDir?: string;
+  /** `pinHygiene.cacheTtl` in seconds (the client restarts the server when it changes). */
+  cacheTtlSeconds?: number;
 }
 
 const connection = createConnection(ProposedFeatures.all);
@@ -40,6 +44,7 @@ const documents = new TextDocuments(TextDocument);
 let settings: SettingsStore | undefined;
 let diagnostics: DiagnosticsProvider | undefined;
 let hovers: HoverProvider | undefined;
+let codeActions: CodeActionProvider | undefined;
 let registry: RegistryLookups | undefined;
 let canRefresh = false;
 let canRegisterConfigurationChanges = false;
@@ -55,7 +60,8 @@ connection.onInitialize((params): InitializeResult => {
   settings = new SettingsStore(connection, logger, workspace?.configuration === true);
   // Answers arriving change the findings of the document that asked: the client pulls again.
   registry = new RegistryLookups(connection, logger, options, () => refreshSoon());
-  diagnostics = new DiagnosticsProvider(documents, settings, logger, registry);
+  diagnostics = new DiagnosticsProvider(documents, settings, logger, registry, options.trusted);
+  codeActions = new CodeActionProvider(documents, diagnostics, logger);
   hovers = new HoverProvider(documents, settings, logger, registry);
   const folders: WorkspaceFolder[] = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri }] : []);
   settings.setWorkspaceFolders(folders);
@@ -66,6 +72,8 @@ connection.onInitialize((params): InitializeResult => {
       // make one file's findings depend on another.
       diagnosticProvider: { identifier: 'pin-hygiene', interFileDependencies: true, workspaceDiagnostics: false },
       hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      executeCommandProvider: { commands: Object.values(COMMANDS) },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'Pin Hygiene' },
@@ -97,6 +105,20 @@ connection.languages.diagnostics.on(async (params, token) => {
 });
 
 connection.onHover(async (params, token) => hovers?.hover(params, token) ?? null);
+
+registerCodeActions(connection, () => codeActions, {
+  logger,
+  // "Refresh": every registry answer is asked again (cached ones revalidated), every document re-checked.
+  async refresh() {
+    await registry?.reset(false);
+    refreshSoon();
+  },
+  async clearCache() {
+    const deleted = (await registry?.reset(true)) ?? 0;
+    refreshSoon();
+    return deleted;
+  },
+});
 
 // Settings changes: drop the cached settings, then let the client pull every document again.
 connection.onDidChangeConfiguration(() => {
@@ -153,6 +175,7 @@ function readInitializationOptions(value: unknown): InitializationOptions {
     proxy: text(raw.proxy),
     proxyStrictSSL: typeof raw.proxyStrictSSL === 'boolean' ? raw.proxyStrictSSL : undefined,
     cacheDir: text(raw.cacheDir),
+    cacheTtlSeconds: typeof raw.cacheTtlSeconds === 'number' && Number.isFinite(raw.cacheTtlSeconds) && raw.cacheTtlSeconds >= 0 ? raw.cacheTtlSeconds : undefined,
   };
 }
 

@@ -23,10 +23,19 @@ import { locate, pathKey } from './paths';
 
 type SeverityMap = Partial<Record<RuleId, SeverityOrOff>>;
 
+/** What the editor takes from `.pin-hygiene.json`. */
+interface FileSettings {
+  severity: SeverityMap;
+  pythonVersion?: string;
+  prereleases?: boolean;
+}
+
+const NO_FILE_SETTINGS: FileSettings = { severity: {} };
+
 export class SettingsStore {
   private readonly editorSettings = new Map<string, Promise<PinHygieneSettings>>();
   /** Keyed by the folder's pathKey. */
-  private readonly configFiles = new Map<string, Promise<SeverityMap>>();
+  private readonly configFiles = new Map<string, Promise<FileSettings>>();
   private folders: string[] = [];
 
   constructor(
@@ -39,8 +48,14 @@ export class SettingsStore {
   /** The effective settings for a document: `.pin-hygiene.json` overlaid by the editor's settings. */
   async get(uri: string): Promise<PinHygieneSettings> {
     const folder = this.folderOf(uri);
-    const [editor, file] = await Promise.all([this.editor(uri), folder === undefined ? {} : this.configFile(folder)]);
-    return { ...editor, severity: mergeSeverity(file, editor.severity) };
+    const [editor, file] = await Promise.all([this.editor(uri), folder === undefined ? NO_FILE_SETTINGS : this.configFile(folder)]);
+    return {
+      ...editor,
+      severity: mergeSeverity(file.severity, editor.severity),
+      // The editor's setting wins when set; the project's file is the baseline.
+      pythonVersion: editor.pythonVersion || file.pythonVersion || '',
+      prereleases: editor.prereleases || file.prereleases === true,
+    };
   }
 
   setWorkspaceFolders(folders: readonly WorkspaceFolder[]): void {
@@ -97,7 +112,7 @@ export class SettingsStore {
     return { settings, failed: false };
   }
 
-  private configFile(folder: string): Promise<SeverityMap> {
+  private configFile(folder: string): Promise<FileSettings> {
     const key = pathKey(folder);
     let severity = this.configFiles.get(key);
     if (severity === undefined) {
@@ -107,19 +122,23 @@ export class SettingsStore {
     return severity;
   }
 
-  /** `{ "severity": { "<rule>": "<severity>" } }`; anything wrong is logged and ignored, never fatal. */
-  private async readConfigFile(path: string): Promise<SeverityMap> {
+  /** `{ "severity": { "<rule>": "<severity>" }, "pythonVersion": "3.12", "prereleases": false }`; anything wrong is logged and ignored, never fatal. */
+  private async readConfigFile(path: string): Promise<FileSettings> {
     const file = await readTextFile(path);
-    if (file.status === 'missing') return {};
+    if (file.status === 'missing') return { severity: {} };
     if (file.status === 'unreadable') {
       this.logger.warn(`${path} ${file.reason}; ignoring it.`);
-      return {};
+      return { severity: {} };
     }
     // Shared with the CLI; the editor keeps the valid entries and logs the rest.
     const config = parseConfigFile(file.text, path);
     for (const message of [...config.errors, ...config.warnings]) this.logger.warn(message);
-    const severity = config.severity;
-    return severity;
+    return { severity: config.severity, pythonVersion: config.pythonVersion, prereleases: config.prereleases };
+  }
+
+  /** The workspace folder of a document (where the search for its Python environment stops). */
+  folderFor(uri: string): string | undefined {
+    return this.folderOf(uri);
   }
 
   /** The innermost workspace folder holding the document (multi-root workspaces may nest). */

@@ -170,3 +170,22 @@ export class DiskCache {
     return files;
   }
 }
+
+/**
+ * "Pin Hygiene: Clear Cache": deletes the cache files of `dir` (only names this cache writes, so a
+ * mistaken directory loses nothing else). Resolves to how many were deleted; never rejects.
+ */
+export async function clearDiskCache(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let deleted = 0;
+  for (const name of names) {
+    if (!/^[0-9a-f]{64}\.json(?:\.\d+\.[0-9a-f]{12}\.tmp)?$/.test(name)) continue;
+    await unlink(join(dir, name)).then(() => { deleted += 1; }, () => undefined);
+  }
+  return deleted;
+}

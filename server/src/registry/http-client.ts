@@ -54,6 +54,13 @@ export interface HttpClientOptions {
   memoryCacheMaxBytes?: number;
   /** How long a 404/410 stays cached (capped by the request's TTL). Default 60 s. */
   negativeTtlSeconds?: number;
+  /**
+   * `pinHygiene.cacheTtl`: replaces the freshness lifetime of cached answers that can change
+   * (requests asking for a day or less); content-addressed answers (manifests by digest) keep theirs.
+   */
+  cacheTtlSeconds?: number;
+  /** Entries stored before this time (epoch ms) are stale whatever their TTL: "Refresh" revalidates everything. */
+  staleBefore?: () => number;
   /** Clock in epoch milliseconds, for cache freshness. Default Date.now. */
   now?: () => number;
 }
@@ -146,8 +153,8 @@ class BodyDeadlineError extends Error {
 }
 
 class UndiciHttpClient implements ClosableHttpClient {
-  private readonly settings: Required<Omit<HttpClientOptions, 'proxy' | 'noProxy' | 'cacheDir' | 'offline'>>
-    & Pick<HttpClientOptions, 'proxy' | 'noProxy' | 'cacheDir' | 'offline'>;
+  private readonly settings: Required<Omit<HttpClientOptions, 'proxy' | 'noProxy' | 'cacheDir' | 'offline' | 'cacheTtlSeconds' | 'staleBefore'>>
+    & Pick<HttpClientOptions, 'proxy' | 'noProxy' | 'cacheDir' | 'offline' | 'cacheTtlSeconds' | 'staleBefore'>;
   private readonly direct: Agent;
   private proxied: Dispatcher | undefined;
   private readonly memory: MemoryCache;
@@ -179,6 +186,8 @@ class UndiciHttpClient implements ClosableHttpClient {
       memoryCacheMaxBytes: options.memoryCacheMaxBytes ?? d.memoryCacheMaxBytes,
       negativeTtlSeconds: options.negativeTtlSeconds ?? d.negativeTtlSeconds,
       now: options.now ?? Date.now,
+      staleBefore: options.staleBefore,
+      cacheTtlSeconds: options.cacheTtlSeconds !== undefined && Number.isFinite(options.cacheTtlSeconds) && options.cacheTtlSeconds >= 0 ? options.cacheTtlSeconds : undefined,
     };
     this.direct = new Agent(this.agentOptions());
     this.memory = new MemoryCache(this.settings.memoryCacheMaxBytes);
@@ -247,7 +256,10 @@ class UndiciHttpClient implements ClosableHttpClient {
     await this.disk?.write(entry);
   }
 
-  private isFresh(entry: CacheEntry, ttlSeconds: number): boolean {
+  private isFresh(entry: CacheEntry, requested: number): boolean {
+    const override = this.settings.cacheTtlSeconds;
+    const ttlSeconds = override !== undefined && requested <= 24 * 3600 ? override : requested;
+    if (entry.storedAt < (this.settings.staleBefore?.() ?? 0)) return false;
     const negative = entry.status === 404 || entry.status === 410;
     const ttl = negative ? Math.min(ttlSeconds, this.settings.negativeTtlSeconds) : ttlSeconds;
     const age = this.settings.now() - entry.storedAt;
