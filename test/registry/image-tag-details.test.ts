@@ -148,6 +148,21 @@ describe('image tag details', function () {
       }
     });
 
+    it('for a Docker Hub image answered by a mirror: candidates from the mirror, not Docker Hub or its tag API', async () => {
+      const client = recordingClient();
+      const images = lookups(client, { registryMirrors: [registry!.origin] });
+      try {
+        const facts = found((await images.lookUp(['docker.io/library/python:3.12-slim'])).get('docker.io/library/python:3.12-slim'));
+        assert.equal(facts.registry, 'docker.io');
+        assert.deepEqual(client.resolved, [`${registry!.host}/library/python:3.12-slim`]);
+        assert.deepEqual(client.heads, ['3.12.8-slim', '3.12.7-slim']);
+        assert.equal(facts.tagDetails?.['3.12.7-slim']?.digest, slim.digest);
+        assert.equal(hubApi.count(), 0);
+      } finally {
+        await images.close();
+      }
+    });
+
     it('never fails the lookup when candidates cannot be asked', async () => {
       const client = recordingClient();
       client.headDigest = async (reference) => {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
 import type { ImageFacts, Lookup } from '../../../server/src/core/facts';
+import { moreSpecificTags, newerTagInSeries, newerTagsOfSameForm } from '../../../server/src/core/fixes/images';
 import { NO_FILES_HOST } from '../../../server/src/core/host';
 import type { Finding, Fix, RuleId, TextEdit } from '../../../server/src/core/types';
 
@@ -56,6 +57,21 @@ const LATEST_DETAILS = {
 };
 
 describe('image fixes', () => {
+  describe('tag vocabulary', () => {
+    it('more specific tags: same variant, the version extended, highest first; for latest, version tags without a suffix', () => {
+      assert.deepEqual(moreSpecificTags('3.12-slim', ['3.12.7-slim', '3.12.10-slim', '3.12-slim', '3.12.7-slim-bookworm', '3.12.7', '3.1.2-slim', '3.13.0-slim', 'v3.12.8-slim']), ['3.12.10-slim', '3.12.7-slim']);
+      assert.deepEqual(moreSpecificTags(undefined, ['20241126', '3.13.1', '3.13', '3', '3.14.0a1', 'latest', '3.13.1-slim', 'bad tag']), ['3.13.1', '3.13', '3', '20241126']);
+      assert.deepEqual(moreSpecificTags('bookworm', ['12.8']), []);
+    });
+
+    it('newer tags of the same form, oldest first; the newest of the same series', () => {
+      const tags = ['3.11.8-slim', '3.11.9-slim', '3.11.10-slim', '3.12.7-slim', '3.11.10', '3.11-slim'];
+      assert.deepEqual(newerTagsOfSameForm('3.11.9-slim', tags).map((entry) => entry.tag), ['3.11.10-slim', '3.12.7-slim']);
+      assert.deepEqual(newerTagInSeries('3.11.9-slim', tags), { newest: '3.11.10-slim', overall: '3.12.7-slim' });
+      assert.equal(newerTagInSeries('3.12.7-slim', tags), undefined);
+    });
+  });
+
   describe('missing-digest', () => {
     it('inserts the tag\'s index digest after the tag (safe), and offers the most specific tag with the same digest', async () => {
       const text = '# syntax=docker/dockerfile:1\r\nFROM --platform=$BUILDPLATFORM python:3.12-slim AS build\r\nRUN true\r\n';
