@@ -36,9 +36,9 @@ export interface VersionTag {
 export function parseVersionTag(tag: string): VersionTag | undefined {
   const match = /^(v?)(\d{1,9}(?:\.\d{1,9}){0,7})(.*)$/.exec(tag);
   if (!match?.[2]) return undefined;
-  // `3.12.` or `3.12.7.` is not a version followed by a suffix: the dot belongs to the numbers.
+  // A number longer than the pattern allows is not split into a version and a suffix.
   const suffix = match[3] ?? '';
-  if (/^[.\d]/.test(suffix)) return undefined;
+  if (/^\d/.test(suffix)) return undefined;
   return { prefix: match[1] === 'v' ? 'v' : '', numbers: match[2].split('.').map(Number), suffix };
 }
 
