@@ -22,6 +22,7 @@ import { MAX_FILE_BYTES } from '../node/files';
 import { toAnalysisSettings, type PinHygieneSettings } from '../shared/settings';
 import type { ImageFacts, Lookup, PackageFacts } from '../core/facts';
 import { toDiagnostic } from './convert';
+import { tooLargeReport } from './too-large';
 import { editorHost } from './host';
 import type { Logger } from './log';
 import { locate, pathKey, samePath } from './paths';
@@ -162,7 +163,7 @@ export class DiagnosticsProvider {
       if (!this.tooLarge.has(uri)) this.logger.info(`Not checking ${uri}: it is too large (${bytes} bytes; the limit is ${MAX_FILE_BYTES}).`);
       this.tooLarge.add(uri);
       this.dependencies.delete(uri);
-      return EMPTY;
+      return tooLargeReport(bytes);
     }
     this.tooLarge.delete(uri);
 
