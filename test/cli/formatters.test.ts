@@ -232,15 +232,19 @@ describe('cli: pure helpers', () => {
 
   describe('arguments', () => {
     it('defaults to checking the current folder as text, failing on warnings', () => {
-      assert.deepEqual(parseCommandLine(['check']), { kind: 'check', options: { paths: ['.'], format: 'text', failOn: 'warning', offline: false } });
+      assert.deepEqual(parseCommandLine(['check']), { kind: 'check', options: { paths: ['.'], format: 'text', failOn: 'warning', offline: false, fix: false } });
     });
 
     it('reads every supported option, in either --opt value or --opt=value form', () => {
       assert.deepEqual(parseCommandLine(['check', '--format=sarif', '--fail-on', 'error', '--offline', '--config', 'ci.json', 'a.txt', 'dir']), {
         kind: 'check',
-        options: { paths: ['a.txt', 'dir'], format: 'sarif', failOn: 'error', offline: true, config: 'ci.json' },
+        options: { paths: ['a.txt', 'dir'], format: 'sarif', failOn: 'error', offline: true, fix: false, config: 'ci.json' },
       });
-      assert.deepEqual(parseCommandLine(['check', '--', '-odd-name.txt']), { kind: 'check', options: { paths: ['-odd-name.txt'], format: 'text', failOn: 'warning', offline: false } });
+      assert.deepEqual(parseCommandLine(['check', '--fix', '--pre', '--python-version=3.11']), {
+        kind: 'check',
+        options: { paths: ['.'], format: 'text', failOn: 'warning', offline: false, fix: true, prereleases: true, pythonVersion: '3.11' },
+      });
+      assert.deepEqual(parseCommandLine(['check', '--', '-odd-name.txt']), { kind: 'check', options: { paths: ['-odd-name.txt'], format: 'text', failOn: 'warning', offline: false, fix: false } });
     });
 
     it('answers --help and --version', () => {
@@ -277,7 +281,7 @@ describe('cli: pure helpers', () => {
     it('collects repeated --insecure-registry and --registry-mirror flags', () => {
       assert.deepEqual(parseCommandLine(['check', '--insecure-registry', 'reg.lan:5000', '--insecure-registry', 'reg2.lan', '--registry-mirror', 'https://mirror.example', '--registry-mirror', 'http://10.0.0.2:5000/']), {
         kind: 'check',
-        options: { paths: ['.'], format: 'text', failOn: 'warning', offline: false, insecureRegistries: ['reg.lan:5000', 'reg2.lan'], registryMirrors: ['https://mirror.example', 'http://10.0.0.2:5000/'] },
+        options: { paths: ['.'], format: 'text', failOn: 'warning', offline: false, fix: false, insecureRegistries: ['reg.lan:5000', 'reg2.lan'], registryMirrors: ['https://mirror.example', 'http://10.0.0.2:5000/'] },
       });
     });
   });
@@ -291,6 +295,8 @@ describe('cli: pure helpers', () => {
         warnings: ['c.json: unknown setting "colour" (ignored)', 'c.json: unknown rule "no-such-rule" in "severity" (ignored)'],
       });
       assert.deepEqual(parseConfig('{}', 'c.json'), { ok: true, severity: {}, warnings: [] });
+      assert.deepEqual(parseConfig('{"pythonVersion":"3.11","prereleases":true}', 'c.json'), { ok: true, severity: {}, pythonVersion: '3.11', prereleases: true, warnings: [] });
+      assert.deepEqual(parseConfig('{"pythonVersion":3.11}', 'c.json'), { ok: false, error: 'c.json: "pythonVersion" must be a Python version like "3.12" (got 3.11)' });
     });
 
     it('rejects invalid JSON and bad values', () => {

@@ -16,7 +16,13 @@ export type ConfigResult =
 export function parseConfig(text: string, name: string): ConfigResult {
   const config = parseConfigFile(text, name);
   if (config.errors.length > 0) return { ok: false, error: config.errors.join('\n') };
-  return { ok: true, severity: config.severity, pythonVersion: config.pythonVersion, prereleases: config.prereleases, warnings: config.warnings };
+  return {
+    ok: true,
+    severity: config.severity,
+    ...(config.pythonVersion !== undefined ? { pythonVersion: config.pythonVersion } : {}),
+    ...(config.prereleases !== undefined ? { prereleases: config.prereleases } : {}),
+    warnings: config.warnings,
+  };
 }
 
 /**
