@@ -86,10 +86,10 @@ export interface ImageFacts {
   /** When the tag was last pushed (ISO 8601), from Docker Hub's tag API; unknown elsewhere. */
   lastPushed?: string;
   /**
-   * Other tags known to point at the same content now: tag → its index / manifest digest and, when
-   * known, when it was last pushed. Filled from Docker Hub's tag API (one page of tags with
-   * digests), or elsewhere by HEAD requests for a few candidate tags (the more specific tags of the
-   * same variant, for the "most specific tag with the same digest" fix and `untagged-image`).
+   * What is known about other tags of the repository now: tag → its index / manifest digest and,
+   * when known, when it was last pushed. From Docker Hub's tag API (one page of recent tags), or
+   * elsewhere from HEAD requests for a few candidate tags. Entries may point at other content:
+   * readers compare `digest` with this image's before calling a tag "the same image".
    */
   tagDetails?: Record<string, { digest?: string; lastPushed?: string }>;
   /** Docker Hub pull rate limit from `ratelimit-*` headers, when the registry sent them. */
