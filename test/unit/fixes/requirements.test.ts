@@ -107,6 +107,13 @@ describe('requirement fixes', () => {
       ]);
     });
 
+    it('a pin with --hash options says its hashes must be regenerated', async () => {
+      const text = `flask==2.0.0 \\\n    --hash=sha256:${digest('old')}\n`;
+      assert.deepEqual(await fixed(text, 'outdated-pin'), [
+        ['Update flask to ==3.0.0; then regenerate its --hash lines', false, true, `flask==3.0.0 \\\n    --hash=sha256:${digest('old')}\n`],
+      ]);
+    });
+
     it('yanked-version: the highest installable release below the yanked one', async () => {
       assert.deepEqual(await fixed('flask===3.0.1\n', 'yanked-version'), [
         ['Pin flask to ==3.0.0 (the highest release below the yanked 3.0.1)', false, true, 'flask===3.0.0\n'],

@@ -142,10 +142,15 @@ export interface PinnedFixInput {
   release?: PackageRelease;
 }
 
-/** Replaces the pinned version token with `version` (never safe: it changes an existing exact pin). */
+/**
+ * Replaces the pinned version token with `version` (never safe: it changes an existing exact pin).
+ * `--hash` options stay as written: they name the old release's files, so the title says to
+ * regenerate them (pip refuses files whose hash is not listed).
+ */
 function repin(pinned: PinnedFixInput, version: string, title: string): Fix[] {
   if (!writableVersion(version) || pinned.clause.usesVariable) return [];
-  return [{ title, edits: [replace(pinned.clause.versionRange, version)], safe: false, preferred: true }];
+  const hashes = pinned.entry.hashes.length > 0 ? '; then regenerate its --hash lines' : '';
+  return [{ title: title + hashes, edits: [replace(pinned.clause.versionRange, version)], safe: false, preferred: true }];
 }
 
 /** `outdated-pin`: update to the latest installable release. */
