@@ -33,6 +33,7 @@ const TEST_FILES: [string, () => Promise<unknown>][] = [
   ['requirements.test', () => import('./requirements.test')],
   ['dockerfile.test', () => import('./dockerfile.test')],
   ['registry.test', () => import('./registry.test')],
+  ['fixes.test', () => import('./fixes.test')],
 ];
 
 export async function run(): Promise<void> {

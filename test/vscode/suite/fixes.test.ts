@@ -1,0 +1,197 @@
+/**
+ * Fixes, hovers and settings in a real VS Code: a quick fix applied through the light bulb's
+ * code actions makes its diagnostic go, "Pin All in File" from the command palette and
+ * `editor.codeActionsOnSave` pin from a package index on 127.0.0.1 inside the extension host
+ * (never the internet), a hover shows what that index said, and a settings change re-checks.
+ */
+import * as assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import { describeDiagnostics, hasRule, ruleOf, waitForActivation, waitForDiagnostics, workspaceUri } from './helpers';
+
+const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
+
+/** PEP 691 JSON: acme-widgets 1.0 (yanked, "broken build") and 1.1; eventlet 0.20.0 and 0.20.1. */
+function simplePage(origin: string, name: string): unknown {
+  const releases: Record<string, [string, boolean | string][]> = {
+    'acme-widgets': [['1.0', 'broken build'], ['1.1', false]],
+    eventlet: [['0.20.0', false], ['0.20.1', false]],
+  };
+  const files = (releases[name] ?? []).map(([version, yanked], index) => ({
+    filename: `${name.replace('-', '_')}-${version}-py3-none-any.whl`,
+    url: `${origin}/packages/${name}-${version}.whl`,
+    hashes: { sha256: String.fromCharCode(97 + index).repeat(64) },
+    'upload-time': '2024-01-01T00:00:00Z',
+    yanked,
+  }));
+  return { meta: { 'api-version': '1.1' }, name, versions: (releases[name] ?? []).map(([version]) => version), files };
+}
+
+/** Resolves once the document's text satisfies `accept` (now or after a change). */
+function waitForText(document: vscode.TextDocument, accept: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!accept(document.getText())) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(document.getText());
+    };
+    const listener = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document === document) check();
+    });
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`timed out waiting for ${what}; the text is ${JSON.stringify(document.getText())}`));
+    }, timeoutMs);
+    check();
+  });
+}
+
+/** Asks for code actions until one matches (the registry answers arrive in the background). */
+async function waitForCodeAction(uri: vscode.Uri, range: vscode.Range, kind: string, accept: (action: vscode.CodeAction) => boolean, timeoutMs = 30_000): Promise<vscode.CodeAction> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind)) ?? [];
+    const found = last.find(accept);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no matching ${kind} code action within ${timeoutMs} ms; got ${JSON.stringify(last.map((action) => action.title))}`);
+    // Answers arrive as diagnostics refresh; wait for the next change of this document's diagnostics (or a second).
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 1000);
+      const listener = vscode.languages.onDidChangeDiagnostics((event) => {
+        if (event.uris.some((changed) => changed.toString() === uri.toString())) done();
+      });
+      function done(): void {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve();
+      }
+    });
+  }
+}
+
+async function openNew(relativePath: string, text: string): Promise<vscode.TextDocument> {
+  const uri = workspaceUri(relativePath);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: false });
+  return document;
+}
+
+describe('Fixes, hovers and settings in a real VS Code', function () {
+  this.timeout(90_000);
+  let server: Server;
+  let origin: string;
+  const requests: string[] = [];
+  const created: string[] = [];
+  const config = () => vscode.workspace.getConfiguration('pinHygiene');
+
+  before(async () => {
+    server = createServer((request, response) => {
+      requests.push(request.url ?? '');
+      const match = /^\/simple\/([a-z0-9-]+)\/$/.exec(request.url ?? '');
+      if (request.method === 'GET' && match && ['acme-widgets', 'eventlet'].includes(match[1]!)) {
+        response.writeHead(200, { 'content-type': SIMPLE_JSON });
+        response.end(JSON.stringify(simplePage(origin, match[1]!)));
+        return;
+      }
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await waitForActivation();
+  });
+
+  after(async () => {
+    await config().update('pypi.indexUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('offline', true, vscode.ConfigurationTarget.Workspace);
+    await config().update('severity', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('editor', { languageId: 'pip-requirements' })
+      .update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const path of created) await vscode.workspace.fs.delete(workspaceUri(path)).then(undefined, () => undefined);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('applies the "ignore" quick fix from the light bulb and the diagnostic goes', async () => {
+    created.push('fix-ignore-requirements.txt');
+    const document = await openNew('fix-ignore-requirements.txt', 'flask==3.0.0\n  django  # web\n');
+    const [diagnostic] = await waitForDiagnostics(document.uri, (current) => hasRule(current, 'unpinned-requirement'), 'unpinned-requirement');
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic!.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+    const ignore = actions.find((action) => action.title === 'Ignore unpinned-requirement for django');
+    assert.ok(ignore?.edit, `got ${JSON.stringify(actions.map((action) => action.title))}`);
+    assert.ok(await vscode.workspace.applyEdit(ignore.edit));
+    assert.equal(document.getText(), 'flask==3.0.0\n  # pin-hygiene: ignore=unpinned-requirement\n  django  # web\n');
+    await waitForDiagnostics(document.uri, (current) => current.length === 0, 'no findings after the ignore comment');
+    await document.save();
+  });
+
+  it('"Pin All in File" from the command palette pins to the index\'s highest allowed release, keeping CRLF', async () => {
+    await config().update('pypi.indexUrl', `${origin}/simple/`, vscode.ConfigurationTarget.Workspace);
+    await config().update('offline', false, vscode.ConfigurationTarget.Workspace);
+    created.push('fix-all-requirements.txt');
+    const document = await openNew('fix-all-requirements.txt', 'acme-widgets>=1.0  # widgets\r\neventlet\r\nunknown-thing>=2\r\n');
+    // The fix needs the index's answer: wait until fix-all offers a pin.
+    await waitForCodeAction(document.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.pinHygiene', (action) => action.title === 'Pin all in file'
+      && (action.edit?.get(document.uri).length ?? 0) === 2);
+    await vscode.commands.executeCommand('pinHygiene.pinAllInFile');
+    const text = await waitForText(document, (current) => current.includes('eventlet=='), 'the pins');
+    assert.equal(text, 'acme-widgets==1.1  # widgets\r\neventlet==0.20.1\r\nunknown-thing>=2\r\n');
+    assert.equal(document.eol, vscode.EndOfLine.CRLF);
+    await waitForDiagnostics(document.uri, (current) => !hasRule(current, 'loose-requirement') || current.every((d) => d.range.start.line === 2), 'only unknown-thing left');
+    assert.ok(requests.includes('/simple/acme-widgets/'), `the loopback index was asked: ${requests.join(', ')}`);
+    await document.save();
+  });
+
+  it('pins on save with editor.codeActionsOnSave source.fixAll.pinHygiene', async () => {
+    await vscode.workspace.getConfiguration('editor', { languageId: 'pip-requirements' })
+      .update('codeActionsOnSave', { 'source.fixAll.pinHygiene': 'explicit' }, vscode.ConfigurationTarget.Workspace, true);
+    created.push('fix-save-requirements.txt');
+    const document = await openNew('fix-save-requirements.txt', 'eventlet>=0.20\n');
+    await waitForCodeAction(document.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.pinHygiene', (action) => (action.edit?.get(document.uri).length ?? 0) === 1);
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    await editor.edit((builder) => builder.insert(new vscode.Position(1, 0), '# saved\n'));
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    const text = await waitForText(document, (current) => current.startsWith('eventlet=='), 'the pin written on save');
+    assert.equal(text, 'eventlet==0.20.1\n# saved\n');
+  });
+
+  it('shows what the index said in the hover of a pinned requirement', async () => {
+    created.push('hover-requirements.txt');
+    const document = await openNew('hover-requirements.txt', 'acme-widgets==1.0\n');
+    await waitForDiagnostics(document.uri, () => true, 'the first check');
+    const deadline = Date.now() + 30_000;
+    let markdown = '';
+    // The first hover may say "looking up…" while the answer is on its way.
+    while (!/broken build/.test(markdown) && Date.now() < deadline) {
+      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(0, 3))) ?? [];
+      markdown = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+      if (!/broken build/.test(markdown)) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.match(markdown, /broken build/, `the yank reason from the index; hover was:\n${markdown}`);
+    // Registry text is escaped markdown (`1\.1`): what matters is that the index's newer release is named.
+    assert.match(markdown, /1\\?\.1\b/, `the newer release from the index; hover was:\n${markdown}`);
+  });
+
+  it('re-checks open documents when a setting changes', async () => {
+    created.push('settings-requirements.txt');
+    const document = await openNew('settings-requirements.txt', 'django\n');
+    const [before] = await waitForDiagnostics(document.uri, (current) => hasRule(current, 'unpinned-requirement'), 'unpinned-requirement');
+    assert.equal(before!.severity, vscode.DiagnosticSeverity.Warning);
+    await config().update('severity', { 'unpinned-requirement': 'error' }, vscode.ConfigurationTarget.Workspace);
+    const after = await waitForDiagnostics(
+      document.uri,
+      (current) => current.some((diagnostic) => ruleOf(diagnostic) === 'unpinned-requirement' && diagnostic.severity === vscode.DiagnosticSeverity.Error),
+      'unpinned-requirement as an error',
+    );
+    assert.equal(after.length, 1, describeDiagnostics(after));
+  });
+
+  it('runs in a trusted workspace here (the test route starts VS Code with workspace trust disabled)', () => {
+    // Untrusted mode cannot be entered from this route; the server tests cover it
+    // (test/server/code-actions.test.ts: a configured interpreter path is not followed).
+    assert.equal(vscode.workspace.isTrusted, true);
+  });
+});
