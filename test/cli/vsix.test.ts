@@ -44,9 +44,20 @@ function zipEntries(bytes: Buffer): string[] {
   return names;
 }
 
+interface Manifest {
+  [field: string]: unknown;
+  icon: string;
+  repository?: { url?: string };
+  categories?: string[];
+  keywords: string[];
+  galleryBanner?: { color?: string };
+  contributes: { configuration: { properties: Record<string, unknown> }; commands: { title: string; category: string }[] };
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+}
+
 describe('the VS Code package', function () {
   this.timeout(60_000);
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, any>;
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
 
   it('includes exactly the bundles, grammar, docs and icon (vsce ls)', () => {
     const listed = execFileSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
@@ -64,18 +75,19 @@ describe('the VS Code package', function () {
 
   it('has complete marketplace metadata', () => {
     for (const field of ['name', 'displayName', 'description', 'version', 'publisher', 'license', 'icon', 'homepage']) {
-      assert.ok(typeof manifest[field] === 'string' && manifest[field].length > 0, field);
+      const value = manifest[field];
+      assert.ok(typeof value === 'string' && value.length > 0, field);
     }
     assert.ok(existsSync(join(ROOT, manifest.icon)), 'the icon exists');
     assert.match(manifest.repository?.url ?? '', /^https:\/\//);
-    assert.ok(manifest.categories?.length > 0 && manifest.keywords?.length > 0 && manifest.keywords.length <= 30);
+    assert.ok((manifest.categories?.length ?? 0) > 0 && manifest.keywords.length > 0 && manifest.keywords.length <= 30);
     assert.ok(manifest.galleryBanner?.color);
   });
 
   it('documents every setting and command in the README', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     for (const setting of Object.keys(manifest.contributes.configuration.properties)) assert.ok(readme.includes(`\`${setting}\``), `README documents ${setting}`);
-    for (const command of manifest.contributes.commands as { title: string; category: string }[]) {
+    for (const command of manifest.contributes.commands) {
       assert.ok(readme.includes(`**${command.category}: ${command.title}**`), `README documents ${command.category}: ${command.title}`);
     }
   });
