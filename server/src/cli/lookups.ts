@@ -67,7 +67,7 @@ export function createCliLookups(options: CliLookupsOptions): CliLookups {
     },
     async installsFor(text) {
       const wanted = installsToLookUp(text);
-      const plan = await lookups.planNames(wanted.pypi, { flag: options.indexUrl });
+      const plan = await lookups.planNames(wanted.pypi, { flag: options.indexUrl }, wanted.pypiPins);
       let packages = answers.get(plan.key);
       if (!packages) {
         packages = lookups.lookUp(plan);

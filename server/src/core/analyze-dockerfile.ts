@@ -29,18 +29,24 @@ export function imagesToLookUp(text: string): string[] {
 
 /**
  * The packages RUN lines install by name that registries can answer for: PyPI names (PEP 503
- * normalised) for pip, package names for npm/yarn/pnpm. apt, apk and gem are not looked up.
+ * normalised) for pip, with their exact pins (whose vulnerabilities are asked for), and package
+ * names for npm/yarn/pnpm. apt, apk and gem are not looked up.
  */
-export function installsToLookUp(text: string): { pypi: string[]; npm: string[] } {
+export function installsToLookUp(text: string): { pypi: string[]; pypiPins: Map<string, string[]>; npm: string[] } {
   const pypi = new Set<string>();
+  const pypiPins = new Map<string, string[]>();
   const npm = new Set<string>();
   for (const { install } of analyzeRuns(parseDockerfile(text)).installs) {
     if (install.kind !== 'named' || install.name === '' || install.editable) continue;
-    if (install.manager === 'pip') pypi.add(install.name);
+    if (install.manager === 'pip') {
+      pypi.add(install.name);
+      const pins = pypiPins.get(install.name) ?? [];
+      if (install.pinned && install.version !== undefined && !install.versionUsesVariable && !pins.includes(install.version)) pypiPins.set(install.name, [...pins, install.version]);
+    }
     // npm names are URL-safe (old ones may hold capitals), at most 214 characters (`@scope/name`).
     else if (install.manager === 'npm' && /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/i.test(install.name) && install.name.length <= 214) npm.add(install.name);
   }
-  return { pypi: [...pypi], npm: [...npm] };
+  return { pypi: [...pypi], pypiPins, npm: [...npm] };
 }
 
 export async function dockerfileFindings(request: AnalyzeRequest): Promise<Finding[]> {

@@ -142,7 +142,7 @@ export class RegistryLookups {
       return undefined;
     }
     const wanted = installsToLookUp(text);
-    const plan = await this.client().planNames(wanted.pypi, { setting: settings.pypiIndexUrl });
+    const plan = await this.client().planNames(wanted.pypi, { setting: settings.pypiIndexUrl }, wanted.pypiPins);
     const key = JSON.stringify([plan.key, wanted.npm]);
     const current = this.installDocuments.get(uri);
     if (current?.key === key) return current.answers ?? current.previous;

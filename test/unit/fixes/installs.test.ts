@@ -68,7 +68,38 @@ describe('RUN install fixes', () => {
   });
 
   it('installsToLookUp lists the PyPI and npm names RUN lines install', () => {
-    assert.deepEqual(installsToLookUp('FROM x\nRUN pip install Flask_Login==1 ./local "git+https://x/y#egg=z" && npm i -g @scope/Pkg@1 left-pad && apt-get install curl\n'),
-      { pypi: ['flask-login'], npm: ['@scope/Pkg', 'left-pad'] });
+    assert.deepEqual(installsToLookUp('FROM x\nRUN pip install Flask_Login==1 ./local "git+https://x/y#egg=z" constructor && npm i -g @scope/Pkg@1 left-pad && apt-get install curl\n'),
+      { pypi: ['flask-login', 'constructor'], pypiPins: new Map([['flask-login', ['1']]]), npm: ['@scope/Pkg', 'left-pad'] });
+  });
+
+  describe('registry rules on exact pins in RUN pip installs', () => {
+    const index = packages(
+      facts('flask', [release('2.0.0'), release('2.0.1', { yanked: true, yankedReason: 'broken wheel' }), release('2.3.3'), release('3.0.0')], {
+        vulnerabilities: { '2.0.0': [{ id: 'PYSEC-1', aliases: ['CVE-2023-30861'], fixedIn: ['2.2.5', '2.3.2'] }] },
+      }),
+    );
+    index.set('reqeusts', { status: 'not-found', index: 'https://pypi.org/simple/' });
+
+    async function netFindings(text: string): Promise<[string, string, string[]][]> {
+      const all = await findings(text, { path: '/p/Dockerfile', kind: 'dockerfile', packages: index });
+      return all.filter((finding) => ['unknown-package', 'unknown-version', 'yanked-version', 'vulnerable-version', 'outdated-pin'].includes(finding.rule))
+        .map((finding) => [finding.rule, `${finding.range.start.line}:${finding.range.start.character}-${finding.range.end.character}`, fixesOf([finding], finding.rule).map((fix) => `${fix.title} => ${applyEdits(text, fix.edits).split('\n')[1]}`)]);
+    }
+
+    it('reports yanked, vulnerable, unknown and outdated pins on the version, with the requirement fixes', async () => {
+      assert.deepEqual(await netFindings('FROM python\nRUN pip install "flask==2.0.1" flask==2.0.0 reqeusts==1.0 flask===9.9\n'), [
+        ['outdated-pin', '1:24-29', ['Update flask to ==3.0.0 => RUN pip install "flask==3.0.0" flask==2.0.0 reqeusts==1.0 flask===9.9']],
+        ['yanked-version', '1:24-29', ['Pin flask to ==2.0.0 (the highest release below the yanked 2.0.1) => RUN pip install "flask==2.0.0" flask==2.0.0 reqeusts==1.0 flask===9.9']],
+        ['outdated-pin', '1:38-43', ['Update flask to ==3.0.0 => RUN pip install "flask==2.0.1" flask==3.0.0 reqeusts==1.0 flask===9.9']],
+        ['vulnerable-version', '1:38-43', ['Update flask to ==2.3.3 (fixes the known vulnerabilities) => RUN pip install "flask==2.0.1" flask==2.3.3 reqeusts==1.0 flask===9.9']],
+        ['unknown-package', '1:44-52', []],
+        ['unknown-version', '1:66-69', ['Pin flask to ==3.0.0 (the closest release on the index) => RUN pip install "flask==2.0.1" flask==2.0.0 reqeusts==1.0 flask===3.0.0']],
+      ]);
+    });
+
+    it('are silent offline and honour pin-hygiene ignore comments', async () => {
+      assert.deepEqual((await findings('FROM python\nRUN pip install flask==2.0.0\n', { path: '/p/Dockerfile', kind: 'dockerfile' })).filter((finding) => finding.rule === 'outdated-pin'), []);
+      assert.deepEqual(await netFindings('FROM python\n# pin-hygiene: ignore=outdated-pin,vulnerable-version\nRUN pip install flask==2.0.0\n'), []);
+    });
   });
 });

@@ -136,6 +136,15 @@ describe('requirement fixes', () => {
       ]);
     });
 
+    it('vulnerable-version: fixes listed per series keep the pin in its series', async () => {
+      const django = facts('django', [release('3.2.25'), release('4.2.10'), release('4.2.14'), release('5.0.5'), release('5.1a1')], {
+        vulnerabilities: { '4.2.10': [{ id: 'GHSA-1', aliases: [], fixedIn: ['3.2.25', '4.2.14', '5.0.5'] }], '4.2.14': [{ id: 'GHSA-2', aliases: [], fixedIn: ['9.0'] }] },
+      });
+      assert.deepEqual((await fixed('django==4.2.10\n', 'vulnerable-version', { packages: packages(django) })).map((fix) => fix[3]), ['django==4.2.14\n']);
+      // A fixed-in version that is not released yet: nothing to pin.
+      assert.deepEqual(await fixed('django==4.2.14\n', 'vulnerable-version', { packages: packages(django) }), []);
+    });
+
     it('unknown-version: the closest release not above the written one, else the lowest', async () => {
       assert.deepEqual(await fixed('flask==2.5\n', 'unknown-version'), [['Pin flask to ==2.3.3 (the closest release on the index)', false, true, 'flask==2.3.3\n']]);
       assert.deepEqual((await fixed('flask==0.1\n', 'unknown-version')).map((fix) => fix[3]), ['flask==2.0.0\n']);

@@ -30,6 +30,27 @@ export function specifierRange(run: RunInstall): Range | undefined {
   return { start, end: range.end };
 }
 
+/** The range of an exact pin's version in a RUN word (`1.0` of `"x==1.0"`), when it maps exactly onto the text. */
+export function versionRange(run: RunInstall): Range | undefined {
+  const { install, range } = run;
+  if (install.word.inexact || install.versionStart === undefined || install.versionEnd === undefined) return undefined;
+  const end = Math.max(install.nameEnd, install.specifierEnd);
+  const contiguous = range.start.line === range.end.line && range.end.character - range.start.character === end - install.nameStart;
+  if (!contiguous || install.versionStart < install.nameStart || install.versionEnd > end) return undefined;
+  const line = range.start.line;
+  return { start: { line, character: range.start.character + (install.versionStart - install.nameStart) }, end: { line, character: range.start.character + (install.versionEnd - install.nameStart) } };
+}
+
+/** The range of the package name in a RUN word, when it maps exactly onto the text. */
+export function nameRange(run: RunInstall): Range | undefined {
+  const { install, range } = run;
+  if (install.word.inexact || install.nameEnd <= install.nameStart) return undefined;
+  const end = Math.max(install.nameEnd, install.specifierEnd);
+  const contiguous = range.start.line === range.end.line && range.end.character - range.start.character === end - install.nameStart;
+  if (!contiguous) return undefined;
+  return { start: range.start, end: { line: range.start.line, character: range.start.character + (install.nameEnd - install.nameStart) } };
+}
+
 /** `pip install x` → `x==V` (highest installable), `x>=1` → `x==V` (highest the range allows), plus latest. */
 export function pipInstallFixes(run: RunInstall, packages: ReadonlyMap<string, Lookup<PackageFacts>> | undefined, select: SelectOptions): Fix[] {
   const { install } = run;

@@ -34,7 +34,7 @@ function factsOf(entry: RequirementEntry, context: RequirementFixContext): Packa
   return lookup?.status === 'found' ? lookup.facts : undefined;
 }
 
-function displayName(entry: RequirementEntry): string {
+function displayName(entry: Pick<RequirementEntry, 'name' | 'normalizedName'>): string {
   return clip(entry.name?.text ?? entry.normalizedName ?? 'it', 60);
 }
 
@@ -134,10 +134,13 @@ export function looseFixes(entry: RequirementEntry, context: RequirementFixConte
   return bestFirst(fixes);
 }
 
-/** An exact pin the index answered for (see rules/requirements/pinned-release.ts). */
+/**
+ * An exact pin the index answered for (see rules/requirements/pinned-release.ts): a requirement
+ * line, or an install in a Dockerfile RUN line (rules/dockerfile/pip-install-registry.ts).
+ */
 export interface PinnedFixInput {
-  entry: RequirementEntry;
-  clause: SpecifierToken;
+  entry: Pick<RequirementEntry, 'name' | 'normalizedName' | 'hashes'>;
+  clause: Pick<SpecifierToken, 'version' | 'versionRange' | 'usesVariable'>;
   facts: PackageFacts;
   release?: PackageRelease;
 }
@@ -176,17 +179,19 @@ export function yankedFixes(pinned: PinnedFixInput, context: RequirementFixConte
 
 /**
  * `vulnerable-version`: the lowest installable release, newer than the pin, at or past a fixed-in
- * version of every vulnerability reported for it. None when no listed fix covers them all.
+ * version (newer than the pin) of every vulnerability reported for it: with fixes listed per
+ * branch (`3.2.25`, `4.2.14`), a `4.2.10` pin moves to `4.2.14`, not to another series. None when
+ * some vulnerability lists no fixed-in version newer than the pin.
  */
 export function vulnerableFixes(pinned: PinnedFixInput, known: readonly Vulnerability[], context: RequirementFixContext): Fix[] {
   const current = pinned.release?.version ?? pinned.clause.version;
   if (!isValidVersion(current) || known.length === 0) return [];
-  const fixedIn = (vulnerability: Vulnerability) => vulnerability.fixedIn.filter((version) => isValidVersion(version) && isNewer(version, current));
-  if (known.some((vulnerability) => fixedIn(vulnerability).length === 0)) return [];
-  const candidates = installableReleases(pinned.facts, context.select).filter((release) =>
-    known.some((vulnerability) => fixedIn(vulnerability).some((version) => versionsEqual(version, release.version))));
-  const fixing = candidates.find((release) =>
-    known.every((vulnerability) => fixedIn(vulnerability).some((version) => !isNewer(version, release.version))));
+  const fixedIn = known.map((vulnerability) => vulnerability.fixedIn.filter((version) => isValidVersion(version) && isNewer(version, current)));
+  if (fixedIn.some((versions) => versions.length === 0)) return [];
+  const wantsPre = context.select.prereleases === true || isPrerelease(current);
+  const fixing = installableReleases(pinned.facts, context.select).find((release) =>
+    isNewer(release.version, current) && (wantsPre || !isPrerelease(release.version))
+    && fixedIn.every((versions) => versions.some((version) => !isNewer(version, release.version))));
   if (!fixing) return [];
   return repin(pinned, fixing.version, `Update ${displayName(pinned.entry)} to ==${fixing.version} (fixes the known vulnerabilities)`);
 }

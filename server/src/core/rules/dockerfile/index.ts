@@ -4,6 +4,7 @@ import { invalidImage } from './invalid-image';
 import { latestTag } from './latest-tag';
 import { missingDigest } from './missing-digest';
 import { outdatedImage } from './outdated-image';
+import { PIP_INSTALL_REGISTRY_RULES } from './pip-install-registry';
 import { singlePlatformDigest } from './single-platform-digest';
 import { unpinnedApkAdd } from './unpinned-apk-add';
 import { unpinnedAptInstall } from './unpinned-apt-install';
@@ -32,4 +33,5 @@ export const DOCKERFILE_RULES: readonly DockerfileRule[] = [
   digestDrift,
   singlePlatformDigest,
   outdatedImage,
+  ...PIP_INSTALL_REGISTRY_RULES,
 ];
