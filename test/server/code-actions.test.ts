@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodeAction, Diagnostic, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { applyEdits } from '../../server/src/core/fixes/apply';
 import { useLoopbackGuard } from '../registry/loopback-guard';
 import { startPypiFixture, type PypiFixture } from '../registry/pypi-fixture';
@@ -18,7 +18,7 @@ function applied(text: string, edit: WorkspaceEdit | undefined, uri: string, ver
   assert.equal(changes.length, 1);
   assert.equal(changes[0]?.textDocument.uri, uri);
   assert.equal(changes[0]?.textDocument.version, version);
-  const result = applyEdits(text, changes[0]?.edits ?? []);
+  const result = applyEdits(text, (changes[0]?.edits ?? []) as TextEdit[]);
   assert.deepEqual(result.rejected, []);
   return result.text;
 }
@@ -130,6 +130,19 @@ describe('server: code actions', function () {
       'acme-widgets==2.1\r\neventlet==0.20.1  # events\r\nfriendly.bard==0.9\r\nunknown-thing @ https://example.invalid/x.whl\r\n');
     // The light bulb (no `only`) does not compute fix-all.
     assert.ok(!(await codeActions(server!, uri, [], undefined, 0)).some((action) => action.kind === 'source.fixAll.pinHygiene'));
+  });
+
+  it('offers "add hashes to every pinned requirement" on a requirement line, with the index\'s hashes', async () => {
+    await start({ ...online, pypi: { indexUrl: index.simpleUrl } });
+    const text = 'eventlet==0.20.0  # events\nacme-widgets>=1.0\n';
+    const { uri } = await openAndSettle(text);
+    const actions = await codeActions(server!, uri, [], ['quickfix'], 0);
+    const hashes = actions.find((action) => action.title === 'Add hashes to every pinned requirement (hash-checking mode)');
+    assert.ok(hashes, `got ${JSON.stringify(actions.map((action) => action.title))}`);
+    const fixed = applied(text, hashes.edit, uri, 1);
+    // Only the exact pin gets hashes (one per file of its release), before its comment; the loose line is left alone.
+    assert.match(fixed, /^eventlet==0\.20\.0 \\\n( {4}--hash=sha256:[0-9a-f]{64} \\\n)* {4}--hash=sha256:[0-9a-f]{64} {2}# events\nacme-widgets>=1\.0\n$/);
+    assert.equal(fixed.match(/--hash=/g)?.length, 2);
   });
 
   it('"Pin all in file" asks the client to apply the edit, and nothing is left to pin afterwards', async () => {

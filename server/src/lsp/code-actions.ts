@@ -88,7 +88,7 @@ export class CodeActionProvider {
         for (const fix of fixes) actions.push(quickFix(uri, document.version, fix, diagnostic));
       }
       if (token.isCancellationRequested) return [];
-      const hashes = await this.hashModeAction(uri, document, params.range.start.line, analysis);
+      const hashes = await this.hashModeAction(uri, document, params.range.start.line);
       if (hashes) actions.push(hashes);
     }
 
@@ -102,12 +102,13 @@ export class CodeActionProvider {
   }
 
   /** "Add hashes to every pinned requirement", offered on the lines of a requirement. */
-  private async hashModeAction(uri: string, document: TextDocument, line: number, analysis: () => Promise<AnalyzedDocument | undefined>): Promise<CodeAction | undefined> {
+  private async hashModeAction(uri: string, document: TextDocument, line: number): Promise<CodeAction | undefined> {
     if (document.languageId !== 'pip-requirements' && !/\.(txt|in|pip)$/i.test(uri)) return undefined;
     const onRequirement = parseRequirementsFile(document.getText()).entries
       .some((entry) => entry.kind === 'requirement' && entry.logical.firstLine <= line && line <= entry.logical.lastLine);
     if (!onRequirement) return undefined;
-    const analyzed = await analysis();
+    // The fix needs the text and the registry answers, not an analysis: cheap enough for every light bulb.
+    const analyzed = await this.diagnostics.requestFor(uri);
     if (analyzed === undefined || analyzed.request.kind !== 'pip-requirements' || analyzed.version !== document.version) return undefined;
     try {
       const fix = await hashModeFix(analyzed.request);

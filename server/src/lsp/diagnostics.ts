@@ -75,6 +75,14 @@ export class DiagnosticsProvider {
    * "Pin all in file" work from it); undefined when the document is not checked.
    */
   async analyzeDocument(uri: string, token?: CancellationToken): Promise<AnalyzedDocument | undefined> {
+    const prepared = await this.requestFor(uri, token);
+    if (prepared === undefined) return undefined;
+    const result = await analyze(prepared.request);
+    return { ...prepared, findings: result.findings };
+  }
+
+  /** What `analyze` would be asked for an open document now (registry answers known so far); undefined when it is not checked. */
+  async requestFor(uri: string, token?: CancellationToken): Promise<Omit<AnalyzedDocument, 'findings'> | undefined> {
     const document = this.documents.get(uri);
     if (document === undefined) return undefined;
     const location = locate(uri);
@@ -91,8 +99,7 @@ export class DiagnosticsProvider {
     const images = kind === 'dockerfile' ? this.imagesFor(uri, text, settings) : undefined;
     const installed = kind === 'pip-requirements' && location.onDisk ? await this.installedFor(uri, location.path, settings) : undefined;
     const request: AnalyzeRequest = { path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images, installed, npmPackages: installs?.npmPackages };
-    const result = await analyze(request);
-    return { request, findings: result.findings, version: document.version };
+    return { request, version: document.version };
   }
 
   /** The workspace's Python environment for a requirements file (python-env.ts); never rejects. */
