@@ -1,0 +1,163 @@
+/**
+ * Hovers over LSP (SPEC §6): the server answers `textDocument/hover` with plain markdown built
+ * from the registry answers it has — at once, never waiting for the index — from the loopback
+ * PyPI fixture here; registry text in it stays text.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import MarkdownIt from 'markdown-it';
+import type { Hover, MarkupContent } from 'vscode-languageserver/node';
+import { useLoopbackGuard } from '../registry/loopback-guard';
+import { loadFixtureProjects, startPypiFixture, type FixtureProject, type PypiFixture } from '../registry/pypi-fixture';
+import { fileUri, makeTree, removeTree, TestServer } from './harness';
+
+const HOSTILE: FixtureProject = {
+  name: 'hostile-pkg',
+  summary: 'Fast [click me](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> `code`\n# Heading',
+  projectUrls: {
+    Homepage: 'javascript:alert(1)',
+    Changelog: 'https://hostile.example/changes)[x](command:workbench.action.terminal.new',
+    Documentation: 'command:workbench.action.terminal.new',
+    Source: 'file:///etc/passwd',
+  },
+  releases: [
+    { version: '1.0', yanked: '[run](command:workbench.action.terminal.new) <script>alert(1)</script>\nsee https://hostile.example', files: [{ filename: 'hostile_pkg-1.0.tar.gz', content: 'hostile 1.0', uploadTime: '2024-02-01T00:00:00Z' }] },
+    { version: '2.0', files: [{ filename: 'hostile_pkg-2.0.tar.gz', content: 'hostile 2.0', uploadTime: '2024-03-01T00:00:00Z' }] },
+  ],
+};
+
+async function hover(server: TestServer, uri: string, line: number, character: number): Promise<Hover | null> {
+  return server.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+}
+
+function markdownOf(result: Hover | null): string {
+  assert.ok(result, 'a hover');
+  const contents = result.contents as MarkupContent;
+  assert.equal(contents.kind, 'markdown');
+  return contents.value;
+}
+
+describe('server: hovers', function () {
+  this.timeout(60_000);
+  useLoopbackGuard();
+  let index: PypiFixture;
+  let dir: string;
+  let server: TestServer | undefined;
+
+  before(async () => {
+    index = await startPypiFixture({ projects: [...loadFixtureProjects(), HOSTILE] });
+    dir = makeTree();
+  });
+  afterEach(async () => {
+    if (server) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
+    await server?.dispose();
+    server = undefined;
+  });
+  after(async () => {
+    await index?.close();
+    removeTree(dir);
+  });
+
+  it('announces hovers', async () => {
+    server = await TestServer.start({ folders: [dir] });
+    assert.equal(server.initializeResult.capabilities.hoverProvider, true);
+  });
+
+  it('answers at once while the index has not answered, then with what it said', async () => {
+    const slow = await startPypiFixture();
+    let answer: (() => void) | undefined;
+    const asked = new Promise<void>((resolveAsked) => {
+      slow.route('/simple/acme-widgets/', (_request, response) => {
+        answer = () => {
+          if (response.headersSent) return;
+          response.writeHead(404);
+          response.end();
+        };
+        resolveAsked();
+      });
+    });
+    try {
+      server = await TestServer.start({ folders: [dir], settings: { offline: false, pypi: { indexUrl: slow.simpleUrl } } });
+      const uri = fileUri(join(dir, 'slow.txt'));
+      await server.open(uri, 'acme-widgets==1.1\n');
+      await server.pull(uri);
+      await asked;
+      // The index holds its answer: the hover shows what the file says, without waiting.
+      assert.equal(markdownOf(await hover(server, uri, 0, 3)), '**acme\\-widgets** \\=\\=1\\.1\n\n- Pinned to 1\\.1\n- Looking up…');
+      const refreshed = server.nextRefresh(45_000);
+      answer?.();
+      await refreshed;
+      const where = slow.simpleUrl.replace(/[:.]/g, (character) => `\\${character}`);
+      assert.equal(markdownOf(await hover(server, uri, 0, 3)), `**acme\\-widgets** \\=\\=1\\.1\n\n- Pinned to 1\\.1\n- Not found on ${where}.`);
+    } finally {
+      answer?.();
+      await slow.close();
+    }
+  });
+
+  it('shows the registry facts from the index once the answers are in', async () => {
+    server = await TestServer.start({ folders: [dir], settings: { offline: false, pypi: { indexUrl: index.simpleUrl } } });
+    const uri = fileUri(join(dir, 'requirements.txt'));
+    const refreshed = server.nextRefresh(30_000);
+    await server.open(uri, 'acme-widgets==1.1\neventlet==0.20.0\n');
+    await server.pull(uri);
+    await refreshed;
+
+    const acme = await hover(server, uri, 0, 3);
+    assert.deepEqual(acme?.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 17 } });
+    assert.equal(markdownOf(acme), [
+      '**acme\\-widgets** \\=\\=1\\.1 — Widgets for the Acme toolkit',
+      '- Pinned to 1\\.1, uploaded 2024-03-02\n- Latest: 2\\.1 (2024-06-15), 1 release behind\n- Requires Python &gt;\\=3\\.8',
+      'No known vulnerabilities.',
+      `[Project page on the index](${index.origin}/project/acme-widgets/) · [Source](https://git.example.org/acme/widgets)`,
+    ].join('\n\n'));
+
+    const eventlet = markdownOf(await hover(server, uri, 1, 12));
+    assert.match(eventlet, /^- Pinned to 0\\\.20\\\.0, uploaded 2023-01-05\n- Latest: 0\\\.20\\\.1 \(2023-02-11\), 1 release behind$/m);
+    assert.match(eventlet, /^\*\*1 known vulnerability\*\*\n- \[PYSEC\\-2099\\-17\]\(https:\/\/osv\.dev\/vulnerability\/PYSEC-2099-17\) \(CVE\\-2099\\-10017, GHSA\\-aaaa\\-bbbb\\-cccc\): Invented advisory\\: the fixture's websocket handler reads frames without a size limit\\\. — fixed in 0\\\.20\\\.1$/m);
+
+    // Nothing to say between requirements.
+    assert.equal(await hover(server, uri, 2, 0), null);
+  });
+
+  it('keeps registry text from rendering as links, HTML or commands', async () => {
+    server = await TestServer.start({ folders: [dir], settings: { offline: false, pypi: { indexUrl: index.simpleUrl } } });
+    const uri = fileUri(join(dir, 'hostile.txt'));
+    const refreshed = server.nextRefresh(30_000);
+    await server.open(uri, 'hostile-pkg==1.0\n');
+    await server.pull(uri);
+    await refreshed;
+    const value = markdownOf(await hover(server, uri, 0, 2));
+    assert.match(value, /^- \*\*Yanked\*\*: \\\[run\\\]\\\(command\\:workbench\\\.action\\\.terminal\\\.new\\\) &lt;script&gt;alert\\\(1\\\)&lt;\/script&gt; see https\\:\/\/hostile\\\.example$/m);
+    // Rendered as permissively as a renderer can (raw HTML on, bare URLs linkified): only the
+    // index's own project page is a link.
+    const html = new MarkdownIt({ html: true, linkify: true }).render(value);
+    const links = [...html.matchAll(/<a\s+href="([^"]*)"/g)].map((match) => match[1]);
+    assert.deepEqual(links, [`${index.origin}/project/hostile-pkg/`, 'https://hostile.example/changes%29%5Bx%5D%28command:workbench.action.terminal.new']);
+    assert.doesNotMatch(html, /<(img|script|h1)\b/);
+    assert.doesNotMatch(value, /\]\((?!https?:\/\/)/, 'every link target is http(s)');
+  });
+
+  it('says the registry was not asked when offline, and gives no hover when the extension is disabled', async () => {
+    server = await TestServer.start({ folders: [dir], settings: { offline: true, pypi: { indexUrl: index.simpleUrl } } });
+    const requests = index.requests.length;
+    const uri = fileUri(join(dir, 'offline.txt'));
+    await server.open(uri, 'acme-widgets==1.1\n');
+    assert.equal(markdownOf(await hover(server, uri, 0, 0)), '**acme\\-widgets** \\=\\=1\\.1\n\n- Pinned to 1\\.1\n- Registry not asked (offline).');
+    assert.equal(index.requests.length, requests, 'no request to the index');
+
+    server.settings = { enable: false };
+    await server.changeConfiguration();
+    assert.equal(await hover(server, uri, 0, 0), null);
+  });
+
+  it('answers hovers on Dockerfile images offline, and none on an unknown document', async () => {
+    server = await TestServer.start({ folders: [dir] });
+    const uri = fileUri(join(dir, 'Dockerfile'));
+    await server.open(uri, 'FROM python:3.12-slim AS base\nRUN pip install flask\n', 'dockerfile');
+    const image = await hover(server, uri, 0, 8);
+    assert.deepEqual(image?.range, { start: { line: 0, character: 5 }, end: { line: 0, character: 21 } });
+    assert.equal(markdownOf(image), '**python** · docker\\.io/library/python\n\n- Tag 3\\.12\\-slim\n- Registry not asked (offline).\n\n[Docker Hub](https://hub.docker.com/_/python)');
+    assert.equal(await hover(server, fileUri(join(dir, 'never-opened.txt')), 0, 0), null);
+  });
+});
