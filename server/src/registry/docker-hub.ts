@@ -60,7 +60,7 @@ export class DockerHubError extends Error {
 }
 
 export function createDockerHubClient(options: DockerHubClientOptions): DockerHubClient {
-  const base = (options.baseUrl ?? DOCKER_HUB_API).replace(/\/+$/, '');
+  const base = (options.baseUrl ?? DOCKER_HUB_API).replace(/(?<!\/)\/+$/, '');
   const ttlSeconds = options.ttlSeconds ?? TTL_SECONDS;
 
   const get = async (path: string, signal: AbortSignal | undefined): Promise<unknown> => {

@@ -94,7 +94,7 @@ export function registryTarget(reference: NormalizedReference, insecureRegistrie
   const host = registry === DOCKER_HUB_REGISTRY || registry === 'index.docker.io' ? DOCKER_HUB_REGISTRY_HOST : registry;
   const hostname = host.replace(/:\d+$/, '');
   const insecure = isLoopbackHost(hostname) || insecureRegistries.some((entry) => {
-    const wanted = entry.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+    const wanted = entry.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/(?<!\/)\/+$/, '');
     return wanted === host.toLowerCase() || wanted === hostname.toLowerCase();
   });
   const target: Target = { registry, host, base: `${insecure ? 'http' : 'https'}://${host}`, repository: reference.repository };

@@ -81,7 +81,8 @@ export async function npmRegistryFor(options: { env: NodeJS.ProcessEnv; projectD
     } catch {
       continue;
     }
-    const match = /^\s*registry\s*=\s*(\S+)\s*$/m.exec(text);
+    // `[ \t]`, not `\s`: with /m, `^\s*` runs across blank lines from every line start (quadratic).
+    const match = /^[ \t]*registry[ \t]*=[ \t]*(\S+)[ \t]*$/m.exec(text);
     if (match?.[1]) return withSlash(match[1]);
   }
   return NPM_REGISTRY;

@@ -151,6 +151,19 @@ describe('requirement fixes', () => {
     });
   });
 
+  it('hostile registry answers never throw and never reach the file', async () => {
+    const hostile = facts('flask', [
+      release('', { digests: ['x'] }), release('1..0'), release('2.0 ; rm'), release('v1'), release(`9${'9'.repeat(5000)}`),
+      release('1.0', { files: [{ filename: 'x', hashes: { sha256: 'not hex\n--index-url evil' }, yanked: false }] }),
+    ], { vulnerabilities: { '1.0': [{ id: 'x', aliases: [], fixedIn: ['', 'garbage', '1.0 #'] }] } });
+    for (const text of ['flask\n', 'flask>=1\n', '--require-hashes\nflask==1.0\n', 'flask==0.5\n', 'flask===1.0\n']) {
+      const all = await findings(text, { packages: packages(hostile), installed: new Map([['flask', '1.0\n--index-url x']]) });
+      for (const fix of all.flatMap((finding) => finding.fixes ?? []).filter((candidate) => !candidate.title.startsWith('Ignore '))) {
+        for (const edit of fix.edits) assert.match(edit.newText, /^(?:(?:==)?[A-Za-z0-9.!+_-]{1,100}|(?: \\\n {4}--hash=sha256:[0-9a-f]{64})+)$/, `${text}: ${fix.title}`);
+      }
+    }
+  });
+
   describe('missing-hash', () => {
     const sha = (seed: string) => digest(seed);
     const REQUESTS = facts('requests', [release('2.31.0', { digests: [sha('b'), sha('a'), sha('b').toUpperCase()] })]);

@@ -70,19 +70,49 @@ export function contextPathOf(containerPath: string, copies: readonly ContextCop
 }
 
 function baseOf(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
+  const trimmed = path.replace(/(?<!\/)\/+$/, '');
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
 function parentOf(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
+  const trimmed = path.replace(/(?<!\/)\/+$/, '');
   const slash = trimmed.lastIndexOf('/');
   return slash <= 0 ? (trimmed.startsWith('/') ? '/' : '') : trimmed.slice(0, slash);
 }
 
-/** `*` and `?` as in Go's filepath.Match (enough for `requirements*.txt`). */
+/**
+ * `*` and `?` as in Go's filepath.Match (enough for `requirements*.txt`): neither matches `/`, so
+ * the path is matched segment by segment. Not a regex: `*a*a*a…` backtracks exponentially in one
+ * (a 30-character COPY source stalled the analysis for seconds, docs/hardening.md).
+ */
 function globMatches(pattern: string, name: string): boolean {
-  let regex = '^';
-  for (const char of pattern) regex += char === '*' ? '[^/]*' : char === '?' ? '[^/]' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`${regex}$`).test(name);
+  const patterns = pattern.split('/');
+  const names = name.split('/');
+  return patterns.length === names.length && patterns.every((part, index) => segmentMatches(part, names[index] as string));
+}
+
+/** Wildcard match of one path segment in O(pattern × name): on a mismatch only the last `*` takes one more character. */
+function segmentMatches(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let starName = 0;
+  while (n < name.length) {
+    if (p < pattern.length && (pattern[p] === '?' || (pattern[p] !== '*' && pattern[p] === name[n]))) {
+      p += 1;
+      n += 1;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p;
+      starName = n;
+      p += 1;
+    } else if (star >= 0) {
+      p = star + 1;
+      starName += 1;
+      n = starName;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p += 1;
+  return p === pattern.length;
 }

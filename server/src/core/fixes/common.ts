@@ -2,7 +2,7 @@
  * Small pieces every fix builder shares: which registry strings may be written into a file, and
  * the file's own line endings (SPEC §4: a fix changes only its own token, CRLF stays CRLF).
  */
-import type { Position, Range, TextEdit } from '../types';
+import type { Fix, Position, Range, TextEdit } from '../types';
 import { isValidVersion } from '../versions/pep440';
 
 /**
@@ -58,4 +58,16 @@ function breakOf(text: string, line: number, starts: readonly number[]): string 
   if (next === undefined) return '';
   if (text.charCodeAt(next - 1) === 0x0a) return text.charCodeAt(next - 2) === 0x0d ? '\r\n' : '\n';
   return '\r';
+}
+
+/**
+ * Runs a fix builder; a builder that throws on some registry answer offers no fix instead of
+ * taking the finding (and the whole analysis) down with it.
+ */
+export function guardFixes(build: () => Fix[]): Fix[] {
+  try {
+    return build();
+  } catch {
+    return [];
+  }
 }

@@ -15,6 +15,14 @@ import { hashEdit, pinnedRelease } from './hashes';
  * they are: in hash-checking mode pip refuses them, and `missing-hash` then says so.
  */
 export async function hashModeFix(request: AnalyzeRequest): Promise<Fix | undefined> {
+  try {
+    return addHashes(request);
+  } catch {
+    return undefined; // never take the code actions down over one odd registry answer
+  }
+}
+
+function addHashes(request: AnalyzeRequest): Fix | undefined {
   if (request.kind !== 'pip-requirements' || !request.packages) return undefined;
   const document = parseRequirementsFile(request.text);
   const starts = lineOffsets(request.text);

@@ -63,5 +63,5 @@ export function missingHashFixes(entry: RequirementEntry, facts: PackageFacts | 
   if (!found) return [];
   const name = clip(entry.name?.text ?? facts.name, 60);
   const count = `${found.added} ${found.added === 1 ? 'hash' : 'hashes'}`;
-  return [{ title: `Add ${count} for ${name}==${clip(release.version, 40)} (every file of the release)`, edits: [found.edit], safe: true, preferred: true }];
+  return [{ title: `Add ${count} for ${name}${clip(`${entry.specifiers[0]?.operator ?? '=='}${entry.specifiers[0]?.version ?? release.version}`, 60)} (every file of the release)`, edits: [found.edit], safe: true, preferred: true }];
 }

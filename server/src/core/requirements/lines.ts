@@ -151,7 +151,8 @@ export function preprocess(text: string): PreprocessedFile {
     } else {
       // pip does `line.strip("\\")`: every leading and trailing backslash goes.
       const leading = /^\\*/.exec(line.text)?.[0].length ?? 0;
-      const content = line.text.slice(leading).replace(/\\+$/, '');
+      // The lookbehind starts the match at the first backslash of the run: linear on a line of backslashes.
+      const content = line.text.slice(leading).replace(/(?<!\\)\\+$/, '');
       pending ??= { chars: [], length: 0, segments: [], pipNumber: line.pipNumber, firstLine: line.start.line };
       pending.segments.push({ logicalStart: pending.length, start: { line: line.start.line, character: line.start.character + leading } });
       pending.chars.push(content);

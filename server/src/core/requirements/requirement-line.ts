@@ -104,7 +104,8 @@ export function parseEditable(text: string): Result<PipRequirement> {
   const lead = text.length - text.trimStart().length;
   const value = text.trim();
   const span = { start: lead, end: lead + value.length };
-  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*@\s*\S/.exec(value);
+  // `\s*(…\s*)?@`, not `\s*(…)?\s*@`: two adjacent `\s*` backtrack quadratically over a run of spaces.
+  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:(\[[^\]]*\])\s*)?@\s*\S/.exec(value);
   if (named && !isUrl(value)) {
     const parsed = parseRequirementLine(text);
     if (!parsed.ok) return parsed;
@@ -171,8 +172,11 @@ function checkedLink(requirement: PipRequirement): Result<PipRequirement> {
 
 /** pip's `_strip_extras`: `path[extra1,extra2]`. */
 function stripExtras(text: string, offset: number): { path: string; extras: TextSpan[] } {
-  const match = /^(.+)(\[[^\]]+\])$/s.exec(text);
-  if (!match) return { path: text, extras: [] };
+  // `^(.+)(\[[^\]]+\])$` without the regex (it backtracks quadratically over a run of `[`): the
+  // extras open at the last `[` that leaves them non-empty, and hold no `]` but the final one.
+  const open = text.endsWith(']') ? text.lastIndexOf('[', text.length - 3) : -1;
+  if (open < 1 || text.lastIndexOf(']', text.length - 2) > open) return { path: text, extras: [] };
+  const match = [text, text.slice(0, open), text.slice(open)];
   const path = match[1] as string;
   const extras: TextSpan[] = [];
   let position = offset + path.length + 1;

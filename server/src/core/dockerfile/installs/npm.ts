@@ -108,7 +108,8 @@ function npmPackage(word: ShellWord, base: InstallBase): PackageInstall | undefi
     return locationInstall(spec, base, { nameFrom: 0, nameTo: namePart.length, specifierFrom: end, specifierTo: end });
   }
   const usesVariable = touchesVariable(word, versionFrom, end);
-  if (usesVariable || EXACT_SEMVER.test(version)) {
+  // semver refuses versions over 256 characters (MAX_LENGTH), which also bounds the regex's backtracking.
+  if (usesVariable || (version.length <= 256 && EXACT_SEMVER.test(version))) {
     spans.versionFrom = versionFrom;
     spans.versionTo = end;
     const found = install(base, 'named', namePart, true, spans);

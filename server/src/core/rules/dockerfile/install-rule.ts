@@ -3,6 +3,7 @@ import { clip } from '../../text';
 import type { RunInstall } from '../../dockerfile/runs';
 import type { Fix, RuleId } from '../../types';
 import type { DockerfileContext, DockerfileRule } from './context';
+import { guardFixes } from '../../fixes/common';
 
 /**
  * The five "install without a version" rules share one shape: every named package the
@@ -23,7 +24,7 @@ export function installRule(
         const why = install.kind === 'url'
           ? `'${written}' can change under the same URL (${install.reason ?? 'no commit or checksum'})`
           : `'${written}' is not pinned (${install.reason ?? 'no version'}): each build installs whatever is newest that day`;
-        const offered = fixes?.(run, context) ?? [];
+        const offered = fixes ? guardFixes(() => fixes(run, context)) : [];
         return [{
           rule: id,
           message: `${why}. ${howToPin(clip(install.name || written))}`,

@@ -12,6 +12,7 @@ import { clip } from '../../text';
 import type { Fix, Range, RuleId } from '../../types';
 import { isNewer, isPrerelease, sortVersions, versionsEqual } from '../../versions/pep440';
 import type { DockerfileContext, DockerfileRule, RawDockerfileFinding } from './context';
+import { guardFixes } from '../../fixes/common';
 
 /** A pip install pinned to one version, with what the index says about it. */
 interface PinnedInstall {
@@ -84,7 +85,7 @@ export const pipInstallUnknownVersion: DockerfileRule = {
       const hint = recent.length > 0 ? ` Recent releases: ${recent.map((version) => clip(version, 40)).join(', ')}.` : '';
       return [finding('unknown-version', pinned, pinned.range,
         `${clip(pinned.facts.name)} has no version ${clip(pinned.version, 60)} on ${clip(pinned.facts.index)}, so pip cannot install this pin.${hint}`,
-        pinned.fixInput ? unknownVersionFixes(pinned.fixInput, fixContext(context)) : [])];
+        guardFixes(() => (pinned.fixInput ? unknownVersionFixes(pinned.fixInput, fixContext(context)) : [])))];
     });
   },
 };
@@ -98,7 +99,7 @@ export const pipInstallYankedVersion: DockerfileRule = {
       const reason = pinned.release.yankedReason ? ` Reason given: "${clip(pinned.release.yankedReason, 200)}".` : ' No reason was given.';
       return [finding('yanked-version', pinned, pinned.range,
         `${clip(pinned.facts.name)} ${clip(pinned.version, 60)} was yanked by its maintainers.${reason} Pin another release.`,
-        pinned.fixInput ? yankedFixes(pinned.fixInput, fixContext(context)) : [])];
+        guardFixes(() => (pinned.fixInput ? yankedFixes(pinned.fixInput, fixContext(context)) : [])))];
     });
   },
 };
@@ -116,7 +117,7 @@ export const pipInstallVulnerableVersion: DockerfileRule = {
       const advice = fixed.length > 0 ? `Fixed in ${fixed.join(', ')}: pin a fixed release.` : 'No fixed release is listed yet.';
       return [finding('vulnerable-version', pinned, pinned.range,
         `${clip(pinned.facts.name)} ${clip(pinned.version, 60)} has ${known.length} known ${known.length === 1 ? 'vulnerability' : 'vulnerabilities'} (${ids.join(', ')}${more}). ${advice}`,
-        pinned.fixInput ? vulnerableFixes(pinned.fixInput, known, fixContext(context)) : [])];
+        guardFixes(() => (pinned.fixInput ? vulnerableFixes(pinned.fixInput, known, fixContext(context)) : [])))];
     });
   },
 };
@@ -136,7 +137,7 @@ export const pipInstallOutdatedPin: DockerfileRule = {
       const date = facts.releases.find((candidate) => candidate.version === latest)?.uploadTime?.slice(0, 10);
       return [finding('outdated-pin', pinned, pinned.range,
         `${clip(facts.name)} ${clip(latest, 40)} is out${date ? ` (${date})` : ''}; this pins ${clip(pinned.version, 40)}, ${newer.length} ${newer.length === 1 ? 'release' : 'releases'} behind. Update the pin when you can test it.`,
-        pinned.fixInput ? outdatedFixes(pinned.fixInput, fixContext(context)) : [])];
+        guardFixes(() => (pinned.fixInput ? outdatedFixes(pinned.fixInput, fixContext(context)) : [])))];
     });
   },
 };

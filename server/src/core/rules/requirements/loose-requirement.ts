@@ -2,6 +2,7 @@ import type { SpecifierToken } from '../../requirements/parse';
 import type { RequirementsRule } from './context';
 import { clip } from '../../text';
 import { looseFixes } from '../../fixes/requirements';
+import { guardFixes } from '../../fixes/common';
 
 /** A single `==V` (no wildcard) or `===V` clause pins exactly one version. */
 export function isExactPin(specifiers: readonly Pick<SpecifierToken, 'operator' | 'version'>[]): boolean {
@@ -28,7 +29,7 @@ export const looseRequirement: RequirementsRule = {
         range: entry.range,
         dependency: entry.normalizedName,
         logical: entry.logical,
-        fixes: looseFixes(entry, context),
+        fixes: guardFixes(() => looseFixes(entry, context)),
       }];
     });
   },

@@ -2,6 +2,7 @@ import { isVcsUrl } from '../../requirements/links';
 import type { RequirementsRule } from './context';
 import { clip } from '../../text';
 import { missingHashFixes } from '../../fixes/hashes';
+import { guardFixes } from '../../fixes/common';
 
 /** `missing-hash`: in hash-checking mode pip refuses any requirement without a hash (SPEC §3). */
 export const missingHash: RequirementsRule = {
@@ -22,7 +23,7 @@ export const missingHash: RequirementsRule = {
       if (entry.hashes.length > 0) return [];
       const name = entry.name?.text ?? entry.url?.text ?? 'this requirement';
       const lookup = entry.normalizedName ? context.packages?.get(entry.normalizedName) : undefined;
-      const fixes = missingHashFixes(entry, lookup?.status === 'found' ? lookup.facts : undefined, context.text);
+      const fixes = guardFixes(() => missingHashFixes(entry, lookup?.status === 'found' ? lookup.facts : undefined, context.text));
       return [{ ...base, message: `pip is in hash-checking mode (${reason}) and will refuse to install '${clip(name)}' without a hash. Add --hash=sha256:<digest> for each file of the pinned release (pip-compile --generate-hashes writes them).`, fixes }];
     });
   },

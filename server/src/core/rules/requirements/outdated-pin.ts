@@ -3,6 +3,7 @@ import { isNewer, isPrerelease, sortVersions } from '../../versions/pep440';
 import type { RequirementsRule } from './context';
 import { pinnedRequirements } from './pinned-release';
 import { outdatedFixes } from '../../fixes/requirements';
+import { guardFixes } from '../../fixes/common';
 
 /** `outdated-pin`: a newer final, non-yanked release exists (SPEC §3, net; a hint by default). */
 export const outdatedPin: RequirementsRule = {
@@ -23,7 +24,7 @@ export const outdatedPin: RequirementsRule = {
         range: clause.versionRange,
         dependency: entry.normalizedName,
         logical: entry.logical,
-        fixes: outdatedFixes(pinned, context),
+        fixes: guardFixes(() => outdatedFixes(pinned, context)),
       }];
     });
   },

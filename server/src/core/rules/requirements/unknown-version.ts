@@ -3,6 +3,7 @@ import { sortVersions } from '../../versions/pep440';
 import type { RequirementsRule } from './context';
 import { pinnedRequirements } from './pinned-release';
 import { unknownVersionFixes } from '../../fixes/requirements';
+import { guardFixes } from '../../fixes/common';
 
 /** `unknown-version`: the pinned version does not exist on the index (SPEC §3, net). */
 export const unknownVersion: RequirementsRule = {
@@ -19,7 +20,7 @@ export const unknownVersion: RequirementsRule = {
         range: clause.versionRange,
         dependency: entry.normalizedName,
         logical: entry.logical,
-        fixes: unknownVersionFixes(pinned, context),
+        fixes: guardFixes(() => unknownVersionFixes(pinned, context)),
       }];
     });
   },

@@ -1,6 +1,7 @@
 import type { RequirementsRule } from './context';
 import { clip } from '../../text';
 import { unpinnedFixes } from '../../fixes/requirements';
+import { guardFixes } from '../../fixes/common';
 
 /** `unpinned-requirement`: a named requirement with no version specifier (SPEC §3). */
 export const unpinnedRequirement: RequirementsRule = {
@@ -16,7 +17,7 @@ export const unpinnedRequirement: RequirementsRule = {
         range: entry.range,
         dependency: entry.normalizedName,
         logical: entry.logical,
-        fixes: unpinnedFixes(entry, context),
+        fixes: guardFixes(() => unpinnedFixes(entry, context)),
       }];
     });
   },

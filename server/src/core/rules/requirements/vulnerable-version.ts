@@ -2,6 +2,7 @@ import { clip } from '../../text';
 import type { RequirementsRule } from './context';
 import { pinnedRequirements } from './pinned-release';
 import { vulnerableFixes } from '../../fixes/requirements';
+import { guardFixes } from '../../fixes/common';
 
 /** `vulnerable-version`: the index reports known vulnerabilities for the pinned version (SPEC §3, net). */
 export const vulnerableVersion: RequirementsRule = {
@@ -21,7 +22,7 @@ export const vulnerableVersion: RequirementsRule = {
         range: clause.versionRange,
         dependency: entry.normalizedName,
         logical: entry.logical,
-        fixes: vulnerableFixes(pinned, known, context),
+        fixes: guardFixes(() => vulnerableFixes(pinned, known, context)),
       }];
     });
   },

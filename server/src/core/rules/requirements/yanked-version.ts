@@ -2,6 +2,7 @@ import { clip } from '../../text';
 import type { RequirementsRule } from './context';
 import { pinnedRequirements } from './pinned-release';
 import { yankedFixes } from '../../fixes/requirements';
+import { guardFixes } from '../../fixes/common';
 
 /**
  * `yanked-version`: the pinned release is yanked (PEP 592). pip still installs an exact pin
@@ -21,7 +22,7 @@ export const yankedVersion: RequirementsRule = {
         range: clause.versionRange,
         dependency: entry.normalizedName,
         logical: entry.logical,
-        fixes: yankedFixes(pinned, context),
+        fixes: guardFixes(() => yankedFixes(pinned, context)),
       }];
     });
   },
