@@ -62,7 +62,7 @@ connection.onInitialize((params): InitializeResult => {
   registry = new RegistryLookups(connection, logger, options, () => refreshSoon());
   diagnostics = new DiagnosticsProvider(documents, settings, logger, registry, options.trusted);
   codeActions = new CodeActionProvider(documents, diagnostics, logger);
-  hovers = new HoverProvider(documents, settings, logger, registry);
+  hovers = new HoverProvider(diagnostics, settings, logger);
   const folders: WorkspaceFolder[] = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri }] : []);
   settings.setWorkspaceFolders(folders);
   return {
