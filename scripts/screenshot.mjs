@@ -2,18 +2,21 @@
 // npm package serves the workbench with this extension installed (dist/ and the manifest, as the
 // VSIX installs them); Debian's Chromium driven by playwright-core opens a copy of
 // examples/web-service with requirements.txt in the editor, waits for Pin Hygiene's warnings,
-// opens the Problems panel and hovers one warning. Same toolchain and server set-up as
+// opens the Problems panel and hovers one warning; then the quick-fix menu of the unpinned
+// eventlet (images/quick-fix.png) and the hover of requests (images/hover.png), with registry
+// answers from a small package index on 127.0.0.1 in this process. Same toolchain and server set-up as
 // scripts/run-vscode-tests.mjs, in scripts/vscode-server.mjs (shared/recipes/VSCODE-E2E.md).
 // A maintainer tool, not part of npm test; builds nothing, so run `node esbuild.mjs` first.
 //
 //   node scripts/screenshot.mjs                   write images/screenshot.png
-//   node scripts/screenshot.mjs --out FILE        write FILE instead
+//   node scripts/screenshot.mjs --out FILE        write FILE instead (quick-fix.png and hover.png beside it)
 //   node scripts/screenshot.mjs --icon            render images/icon.svg to images/icon.png (128x128)
 //
 // Env: PIN_HYGIENE_E2E_CACHE (toolchain folder), PIN_HYGIENE_CHROMIUM, PIN_HYGIENE_E2E_KEEP=1
 // (keep the temp run folder with the server log).
 /* global document -- functions passed to page.waitForFunction/evaluate run in the workbench page */
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { dirname, join, relative, resolve } from 'node:path';
 import { BROWSER_ARGS, cacheDir, chromiumPath, hasBrowser, hasServer, loadChromium, QUIET_USER_SETTINGS, VsCodeRun } from './vscode-server.mjs';
 
@@ -61,8 +64,44 @@ const missingBuild = ['dist/extension.js', 'dist/server.js'].filter((file) => !e
 if (missingBuild.length) fail(`the extension is not built: missing ${missingBuild.join(', ')}. Run \`node esbuild.mjs\` first.`);
 if (!hasServer()) fail(`the VS Code server is missing: run scripts/setup-vscode-e2e.sh first (toolchain folder ${cacheDir})`);
 
+// --- a package index for the example project ------------------------------------------------------
+// PEP 691 JSON for the example's projects, so the pins and the hover show registry answers without
+// the internet. Release lists are the projects' real ones around mid-2024, shortened.
+const RELEASES = {
+  eventlet: [['0.20.0', '2016-12-21'], ['0.20.1', '2017-01-05'], ['0.35.2', '2024-02-20'], ['0.36.1', '2024-04-12']],
+  requests: [['2.31.0', '2023-05-22'], ['2.32.2', '2024-05-21'], ['2.32.3', '2024-05-29']],
+  flask: [['3.0.2', '2024-02-03'], ['3.0.3', '2024-04-07']],
+  gunicorn: [['21.2.0', '2023-07-19'], ['22.0.0', '2024-04-16']],
+  celery: [['5.3.6', '2023-11-22'], ['5.4.0', '2024-04-17']],
+  uvloop: [['0.18.0', '2023-10-13'], ['0.19.0', '2023-10-22']],
+};
+
+async function startIndex() {
+  const server = createServer((request, response) => {
+    const name = /^\/simple\/([a-z0-9-]+)\/$/.exec(request.url ?? '')?.[1];
+    const releases = name && RELEASES[name];
+    if (!releases) {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found');
+      return;
+    }
+    const files = releases.map(([version, date], index) => ({
+      filename: `${name}-${version}-py3-none-any.whl`,
+      url: `/packages/${name}-${version}-py3-none-any.whl`,
+      hashes: { sha256: (index + 10).toString(16).repeat(64).slice(0, 64) },
+      'upload-time': `${date}T12:00:00Z`,
+      'requires-python': '>=3.8',
+    }));
+    response.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' });
+    response.end(JSON.stringify({ meta: { 'api-version': '1.1' }, name, versions: releases.map(([version]) => version), files }));
+  });
+  await new Promise((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  return { server, url: `http://127.0.0.1:${server.address().port}/simple/` };
+}
+
 // --- run -----------------------------------------------------------------------------------------
 const run = new VsCodeRun({ prefix: 'pin-hygiene-shot-', log });
+const index = await startIndex();
 const workspace = join(run.runDir, 'web-service');
 run.handleSignals();
 
@@ -81,6 +120,7 @@ const USER_SETTINGS = {
   'window.commandCenter': false,
   'window.title': '${activeEditorShort}${separator}${rootName}',
   'git.enabled': false,
+  'pinHygiene.pypi.indexUrl': index.url,
 };
 
 // Installed the way the VSIX installs it (the files .vscodeignore keeps), so the window looks like a
@@ -168,6 +208,55 @@ async function main() {
   mkdirSync(dirname(outFile), { recursive: true });
   await page.screenshot({ path: outFile });
   log(`wrote ${relative(process.cwd(), outFile)} (${statSync(outFile).size} bytes)`);
+
+  await page.keyboard.press('Escape');
+  await quickFixShot(page, join(dirname(outFile), 'quick-fix.png'));
+  await hoverShot(page, join(dirname(outFile), 'hover.png'));
+}
+
+/** Moves the cursor to the start of the first line holding `text` (Go to Line). */
+async function goToLine(page, text) {
+  const lineNumber = readFileSync(join(workspace, 'requirements.txt'), 'utf8').split('\n').findIndex((line) => line.startsWith(text)) + 1;
+  if (lineNumber === 0) throw new Error(`no line starting with ${text}`);
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`:${lineNumber}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+// The light bulb's menu on the unpinned eventlet: the pin fixes need the index's answer, so the
+// menu is asked for again until they are in it.
+async function quickFixShot(page, file) {
+  await goToLine(page, 'eventlet');
+  const menu = page.locator('.action-widget');
+  for (let attempt = 0; ; attempt++) {
+    // What Ctrl+. runs; through the command palette, which works whatever has the keyboard focus.
+    await runCommand(page, 'Quick Fix...');
+    await menu.first().waitFor({ state: 'visible', timeout: 10_000 });
+    if (await menu.filter({ hasText: 'Pin eventlet to' }).count()) break;
+    if (attempt >= 20) throw new Error('the quick-fix menu never offered a pin for eventlet');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
+  }
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: file });
+  log(`wrote ${relative(process.cwd(), file)} (${statSync(file).size} bytes)`);
+  await page.keyboard.press('Escape');
+}
+
+// The hover on requests: the highest release its specifier allows, the latest, dates, links.
+async function hoverShot(page, file) {
+  const word = page.locator('.editor-group-container .monaco-editor .view-line span span', { hasText: /^requests$/ }).first();
+  await word.waitFor({ timeout: 10_000 });
+  const box = await word.boundingBox();
+  if (!box) throw new Error('requests is not on screen');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.locator('.monaco-hover:not(.hidden)', { hasText: '2.32.3' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: file });
+  log(`wrote ${relative(process.cwd(), file)} (${statSync(file).size} bytes)`);
 }
 
 let status = 1;
@@ -189,5 +278,6 @@ try {
   }
 } finally {
   await run.stop();
+  index.server.close();
 }
 process.exit(status);
