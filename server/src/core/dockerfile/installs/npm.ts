@@ -77,7 +77,7 @@ const IS_GIT_SCP = /^[^@]+@[^:.]+\.[^:]+:.+$/i;
 const IS_FILESPEC = /^(?:[.]|~[/]|[/\\]|[a-zA-Z]:)/;
 const IS_FILENAME = /[.](?:tgz|tar\.gz|tar)$/i;
 /** A single semver version, as `semver.valid(spec, { loose: true })` accepts it. */
-const EXACT_SEMVER = /^\s*[=v]?\s*\d+\.\d+\.\d+(?:-?[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\s*$/;
+const EXACT_SEMVER = /^\s*(?:[=v]\s*)?\d+\.\d+\.\d+(?:-?[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\s*$/;
 /** What `semver.validRange` accepts starts like this (`^1`, `~1.2`, `>=1`, `1.x`, `*`, `1`, `1.2`, `1 - 2`). */
 const RANGE_START = /^\s*(?:[\^~<>=]|\*|[xX](?:$|\.)|v?\d)/;
 
