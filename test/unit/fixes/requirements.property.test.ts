@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { packagesToLookUp } from '../../../server/src/core/analyze';
+import { applyEdits as applyAll, fixAllEdits } from '../../../server/src/core/fixes/apply';
 import { parseRequirementsFile, type Entry } from '../../../server/src/core/requirements/parse';
 import { isExactPin } from '../../../server/src/core/rules/requirements/loose-requirement';
 import type { Finding, Fix } from '../../../server/src/core/types';
@@ -102,6 +103,37 @@ describe('requirement fixes: properties', () => {
     }), { numRuns: 250, seed: 0x5eed });
     // The generator reaches every fix kind.
     assert.deepEqual([...seen].sort(), ['loose-requirement', 'missing-hash', 'outdated-pin', 'unknown-version', 'unpinned-requirement', 'vulnerable-version', 'yanked-version']);
+  });
+
+  it('fix-all over these fixes settles within two rounds and pins every requirement it fixed', async () => {
+    await fc.assert(fc.asyncProperty(requirementsFile, async (file) => {
+      const request = { packages: fakePackages(file.seed), installed: file.installed, settings: { severity: {}, pythonVersion: file.pythonVersion, prereleases: file.prereleases } };
+      let text = file.text;
+      // Entries keep their order and number through fix-all, so they are followed by index.
+      const fixedEntries = new Set<number>();
+      for (let round = 0; ; round++) {
+        const all = await findings(text, request);
+        const edits = fixAllEdits(all);
+        if (edits.length === 0) break;
+        assert.ok(round < 2, `still fixing after two rounds: ${JSON.stringify(text)}`);
+        const entries = parseRequirementsFile(text).entries;
+        if (round === 0) {
+          for (const finding of all) {
+            if ((finding.rule !== 'unpinned-requirement' && finding.rule !== 'loose-requirement') || !finding.fixes?.some((fix) => fix.safe)) continue;
+            fixedEntries.add(entries.findIndex((entry) => entry.kind === 'requirement' && JSON.stringify(entry.range) === JSON.stringify(finding.range)));
+          }
+        }
+        const result = applyAll(text, edits);
+        assert.deepEqual(result.rejected, [], 'fix-all edits apply');
+        text = result.text;
+        assert.equal(parseRequirementsFile(text).entries.length, entries.length, `fix-all changed the entries: ${JSON.stringify(text)}`);
+      }
+      const entries = parseRequirementsFile(text).entries;
+      for (const index of fixedEntries) {
+        const entry = entries[index];
+        assert.ok(entry?.kind === 'requirement' && isExactPin(entry.specifiers), `entry ${index} not pinned in ${JSON.stringify(text)}`);
+      }
+    }), { numRuns: 120, seed: 0xa11 });
   });
 
   describe('on the real-world corpus', () => {
