@@ -120,6 +120,37 @@ describe('server: hovers', function () {
     assert.equal(await hover(server, uri, 2, 0), null);
   });
 
+  it('shows a RUN pip install from the same index, and the version installed in the workspace .venv', async () => {
+    const workspace = makeTree({ '.venv/lib/python3.12/site-packages/eventlet-0.20.1.dist-info/METADATA': 'Metadata-Version: 2.1\nName: eventlet\nVersion: 0.20.1\n' });
+    try {
+      server = await TestServer.start({ folders: [workspace], settings: { offline: false, pypi: { indexUrl: index.simpleUrl } } });
+      const dockerfile = fileUri(join(workspace, 'Dockerfile'));
+      const requirements = fileUri(join(workspace, 'requirements.txt'));
+      const refreshed = server.nextRefresh(30_000);
+      await server.open(dockerfile, 'FROM scratch\nRUN pip install --no-cache-dir "eventlet==0.20.0"\n', 'dockerfile');
+      await server.pull(dockerfile);
+      await refreshed;
+      const run = await hover(server, dockerfile, 1, 36);
+      assert.deepEqual(run?.range, { start: { line: 1, character: 32 }, end: { line: 1, character: 48 } }, 'inside the quotes');
+      const text = markdownOf(run);
+      assert.match(text, /^\*\*eventlet\*\* \\=\\=0\\\.20\\\.0 — Concurrent networking library \\\(fixture data\\\)$/m);
+      assert.match(text, /^- Latest: 0\\\.20\\\.1 \(2023-02-11\), 1 release behind$/m);
+      assert.match(text, /^\*\*1 known vulnerability\*\*$/m);
+      assert.doesNotMatch(text, /Installed in the workspace/, 'the workspace environment is not the image');
+
+      const answered = server.nextRefresh(30_000);
+      await server.open(requirements, 'eventlet==0.20.0\n');
+      await server.pull(requirements);
+      await answered;
+      assert.match(markdownOf(await hover(server, requirements, 0, 0)), /^- Installed in the workspace environment: 0\\\.20\\\.1 \(not the pinned version\)$/m);
+    } finally {
+      if (server) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
+      await server?.dispose();
+      server = undefined;
+      removeTree(workspace);
+    }
+  });
+
   it('keeps registry text from rendering as links, HTML or commands', async () => {
     server = await TestServer.start({ folders: [dir], settings: { offline: false, pypi: { indexUrl: index.simpleUrl } } });
     const uri = fileUri(join(dir, 'hostile.txt'));
