@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { CodeAction, Diagnostic, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { applyEdits } from '../../server/src/core/fixes/apply';
+import type { TextEdit } from '../../server/src/core/types';
 import { useLoopbackGuard } from '../registry/loopback-guard';
 import { startPypiFixture, type PypiFixture } from '../registry/pypi-fixture';
 import { fileUri, makeTree, removeTree, summary, SEVERITY, TestServer } from './harness';
@@ -54,7 +55,7 @@ describe('server: RUN installs looked up', function () {
     });
     const pin = actions.find((action) => action.title.startsWith('Pin acme-widgets to =='));
     assert.ok(pin, JSON.stringify(actions.map((action) => action.title)));
-    const edits = (pin.edit?.documentChanges as TextDocumentEdit[] | undefined)?.[0]?.edits ?? Object.values(pin.edit?.changes ?? {})[0] ?? [];
+    const edits = ((pin.edit?.documentChanges as TextDocumentEdit[] | undefined)?.[0]?.edits ?? Object.values(pin.edit?.changes ?? {})[0] ?? []) as TextEdit[];
     const version = /==(\S+)$/.exec(pin.title)?.[1];
     assert.equal(applyEdits(TEXT, edits).text, `FROM scratch\r\nRUN pip install --no-cache-dir eventlet==0.20.0 "acme-widgets[extra]==${version}"\r\n`);
   });
