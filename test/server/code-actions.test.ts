@@ -217,6 +217,30 @@ describe('server: code actions', function () {
     assert.deepEqual(readdirSync(cacheDir).filter((name) => name.endsWith('.json')), []);
   });
 
+  it('reuses cached answers for pinHygiene.cacheTtl: 0 asks the index again on every re-check, the default does not', async () => {
+    const askedAfterRecheck = async (cacheTtlSeconds: number | undefined) => {
+      server = await TestServer.start({ folders: [dir], settings: { ...online, pypi: { indexUrl: index.simpleUrl } }, initializationOptions: { trusted: true, ...(cacheTtlSeconds === undefined ? {} : { cacheTtlSeconds }) } });
+      const uri = fileUri(join(dir, 'requirements.txt'));
+      const first = server.nextRefresh(30_000);
+      await server.open(uri, 'eventlet>=0.20\n');
+      await server.pull(uri);
+      await first;
+      const before = index.requests.length;
+      // A settings change drops the answers of every document: the lookups run again.
+      const again = server.nextRefresh(30_000);
+      await server.changeConfiguration();
+      await again;
+      const rechecked = server.nextRefresh(30_000);
+      await server.pull(uri);
+      await rechecked;
+      await server.dispose();
+      server = undefined;
+      return index.requests.length - before;
+    };
+    assert.equal(await askedAfterRecheck(undefined), 0, 'within the default 15 minutes nothing is asked again');
+    assert.ok((await askedAfterRecheck(0)) > 0, 'with a TTL of 0 the index is asked again');
+  });
+
   it('ignores a configured interpreter path in an untrusted workspace, and follows it in a trusted one', async () => {
     const env = join(dir, 'elsewhere', 'env');
     const sitePackages = join(env, 'lib', 'python3.11', 'site-packages', 'eventlet-0.20.0.dist-info');
