@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import type { Hover, MarkupContent } from 'vscode-languageserver/node';
+import { requireDockerRegistry, seedImage, startRegistry, type RegistryServer } from '../registry/docker-registry-server';
 import { useLoopbackGuard } from '../registry/loopback-guard';
 import { loadFixtureProjects, startPypiFixture, type FixtureProject, type PypiFixture } from '../registry/pypi-fixture';
 import { fileUri, makeTree, removeTree, TestServer } from './harness';
@@ -190,5 +191,52 @@ describe('server: hovers', function () {
     assert.deepEqual(image?.range, { start: { line: 0, character: 5 }, end: { line: 0, character: 21 } });
     assert.equal(markdownOf(image), '**python** · docker\\.io/library/python\n\n- Tag 3\\.12\\-slim\n- Registry not asked (offline).\n\n[Docker Hub](https://hub.docker.com/_/python)');
     assert.equal(await hover(server, fileUri(join(dir, 'never-opened.txt')), 0, 0), null);
+  });
+});
+
+describe('server: hovers on images (real docker-registry on loopback)', function () {
+  this.timeout(60_000);
+  useLoopbackGuard();
+  let registry: RegistryServer | undefined;
+  let dir: string | undefined;
+  let server: TestServer | undefined;
+
+  before(async function () {
+    requireDockerRegistry(this);
+    registry = await startRegistry();
+    dir = makeTree();
+  });
+  after(async () => {
+    if (server) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
+    await server?.dispose();
+    await registry?.close();
+    if (dir) removeTree(dir);
+  });
+
+  it('shows whether the pinned digest still matches the tag, newer tags of the variant and the platforms', async () => {
+    const platforms = [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }];
+    const older = await seedImage(registry!, 'team/hover', ['1.0.0'], platforms, 'old');
+    const newer = await seedImage(registry!, 'team/hover', ['1.0.1', 'latest'], platforms, 'new');
+    const host = registry!.host;
+    server = await TestServer.start({ folders: [dir!], settings: { offline: false } });
+    const uri = fileUri(join(dir!, 'Dockerfile'));
+    const refreshed = server.nextRefresh(30_000);
+    await server.open(uri, `FROM ${host}/team/hover:1.0.0@${older.digest} AS current\nFROM ${host}/team/hover:1.0.1@${older.digest} AS drifted\n`, 'dockerfile');
+    await server.pull(uri);
+    await refreshed;
+    const escape = (text: string) => text.replace(/[:.-]/g, (character) => `\\${character}`);
+
+    assert.equal(markdownOf(await hover(server, uri, 0, 8)), [
+      `**${escape(host)}/team/hover**`,
+      [
+        '- Tag 1\\.0\\.0',
+        `- Current digest: ${escape(older.digest)}`,
+        `- Pinned digest: ${escape(older.digest)} — matches the tag`,
+        '- Newer tags of the same variant: 1\\.0\\.1',
+        '- Platforms: linux/amd64, linux/arm64/v8',
+      ].join('\n'),
+    ].join('\n\n'), 'no link is made up for a registry other than Docker Hub');
+    const drifted = markdownOf(await hover(server, uri, 1, 8));
+    assert.ok(drifted.includes(`- Current digest: ${escape(newer.digest)}\n- Pinned digest: ${escape(older.digest)} — the tag has moved to another image since; the pin still holds`), drifted);
   });
 });
