@@ -138,6 +138,7 @@ describe('hovers on requirements', () => {
     );
     const failed = await markdown('acme==1\n', at(0, 0), { packages: { acme: { status: 'failed', kind: 'transient', message: '<b>503</b> from https://user:pw@x/' } } });
     assert.equal(failed, '**acme** \\=\\=1\n\n- Pinned to 1\n- The registry could not be reached; its facts are not shown.');
+    assert.equal(await markdown('--no-index\n--find-links ./wheels\nacme==1.0\n', at(2, 0), { packages: {} }), '**acme** \\=\\=1\\.0\n\n- Pinned to 1\\.0\n- Registry not asked (--no-index).');
     assert.match(await markdown('acme==${ACME_VERSION}\n', at(0, 0), { options: { offline: true } }), /^- Pinned to \\\$\\\{ACME\\_VERSION\\\}, a variable set at install time$/m);
   });
 

@@ -10,6 +10,8 @@ import type { Position, Range } from '../types';
 export interface HoverOptions {
   /** `pinHygiene.offline`: no registry is asked; hovers show what the file says. */
   offline?: boolean;
+  /** Why this file's dependencies are not looked up at all (`--no-index`), when that is known from the file. */
+  notAsked?: string;
 }
 
 export interface HoverResult {
@@ -56,7 +58,7 @@ export function count(amount: number, singular: string, plural = `${singular}s`)
 export function lookupStatus<T>(lookup: Lookup<T> | undefined, options: HoverOptions, where?: string): string | undefined {
   if (lookup?.status === 'found') return undefined;
   if (options.offline === true) return 'Registry not asked (offline).';
-  if (lookup === undefined) return 'Looking up…';
+  if (lookup === undefined) return options.notAsked === undefined ? 'Looking up…' : `Registry not asked (${options.notAsked}).`;
   if (lookup.status === 'not-found') return where === undefined ? 'Not found on the registry.' : `Not found on ${where}.`;
   switch (lookup.kind) {
     case 'offline': return 'Registry not asked (offline).';

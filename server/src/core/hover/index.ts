@@ -29,7 +29,10 @@ export async function hoverAt(request: AnalyzeRequest, position: Position, optio
 }
 
 function requirementsHover(request: AnalyzeRequest, position: Position, options: HoverOptions): HoverResult | undefined {
-  for (const entry of parseRequirementsFile(request.text).entries) {
+  const { entries } = parseRequirementsFile(request.text);
+  // pip asks no index for this file: no answer is coming (`-f` folders are not looked into).
+  const noIndex = entries.some((entry) => entry.kind === 'option' && entry.option.name === '--no-index');
+  for (const entry of entries) {
     if (entry.kind !== 'requirement' || !touches(entry.range, position)) continue;
     // URLs, paths and `${VAR}` names are not looked up on an index: nothing to add to the line.
     if (entry.form !== 'named' || entry.url || !entry.normalizedName) return undefined;
@@ -41,7 +44,7 @@ function requirementsHover(request: AnalyzeRequest, position: Position, options:
         lookup: request.packages?.get(entry.normalizedName),
         settings: request.settings,
         installed: request.installed,
-        options,
+        options: noIndex ? { ...options, notAsked: '--no-index' } : options,
       }),
     };
   }
