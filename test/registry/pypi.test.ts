@@ -311,6 +311,7 @@ function acmeFacts(origin: string, index: string, withJsonApi: boolean): Package
   if (withJsonApi) {
     facts.summary = 'Widgets for the Acme toolkit';
     facts.projectUrl = `${origin}/project/acme-widgets/`;
+    facts.projectUrls = { Source: 'https://git.example.org/acme/widgets' };
     facts.vulnerabilities = { '2.1': [] };
   }
   return facts;
