@@ -10,6 +10,7 @@ import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from '../core/
 import { createImageLookups, type ImageLookups } from '../registry/image-lookups';
 import { createRequirementsLookups } from '../registry/requirements-lookups';
 import { imagesToLookUp, installsToLookUp } from '../core/analyze';
+import { maskCredentials } from '../registry/pypi-index-config';
 
 export interface CliLookups {
   /** Answers for the projects of one requirements file, by normalised name. */
@@ -109,7 +110,8 @@ export function createCliLookups(options: CliLookupsOptions): CliLookups {
     },
     problems() {
       return [
-        ...[...failures].map(([index, { count, message }]) => `could not ask ${index} about ${count} project${count === 1 ? '' : 's'} (${message}); their registry checks were skipped`),
+        // Index URLs may carry `user:password@` (pip allows it): never print the password.
+        ...[...failures].map(([index, { count, message }]) => `could not ask ${maskCredentials(index)} about ${count} project${count === 1 ? '' : 's'} (${message}); their registry checks were skipped`),
         ...[...registryFailures].map(([registry, { count, message }]) => `could not ask ${registry} about ${count} image${count === 1 ? '' : 's'} (${message}); their registry checks were skipped`),
       ];
     },
