@@ -145,6 +145,16 @@ describe('Fixes, hovers and settings in a real VS Code', function () {
     await document.save();
   });
 
+  it('pins a pip install in a Dockerfile RUN line from the Source Action menu\'s fix-all', async () => {
+    created.push('Dockerfile.fixes');
+    const document = await openNew('Dockerfile.fixes', 'FROM scratch\nRUN pip install --no-cache-dir "acme-widgets>=1.0" \\\n    eventlet\n');
+    assert.equal(document.languageId, 'dockerfile');
+    const action = await waitForCodeAction(document.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.pinHygiene', (candidate) => (candidate.edit?.get(document.uri).length ?? 0) === 2);
+    assert.ok(await vscode.workspace.applyEdit(action.edit!));
+    assert.equal(document.getText(), 'FROM scratch\nRUN pip install --no-cache-dir "acme-widgets==1.1" \\\n    eventlet==0.20.1\n');
+    await document.save();
+  });
+
   it('pins on save with editor.codeActionsOnSave source.fixAll.pinHygiene', async () => {
     await vscode.workspace.getConfiguration('editor', { languageId: 'pip-requirements' })
       .update('codeActionsOnSave', { 'source.fixAll.pinHygiene': 'explicit' }, vscode.ConfigurationTarget.Workspace, true);
