@@ -26,6 +26,12 @@ export class LogicalLine {
 
   /** The position of logical offset `offset` (0..text.length). */
   positionAt(offset: number): Position {
+    const segment = this.segments[this.segmentIndex(offset)] as Segment;
+    return { line: segment.start.line, character: segment.start.character + (offset - segment.logicalStart) };
+  }
+
+  /** The last segment starting at or before `offset` (binary search; most lines have one segment). */
+  private segmentIndex(offset: number): number {
     let low = 0;
     let high = this.segments.length - 1;
     while (low < high) {
@@ -33,8 +39,7 @@ export class LogicalLine {
       if ((this.segments[mid] as Segment).logicalStart <= offset) low = mid;
       else high = mid - 1;
     }
-    const segment = this.segments[low] as Segment;
-    return { line: segment.start.line, character: segment.start.character + (offset - segment.logicalStart) };
+    return low;
   }
 
   /** The range of logical offsets `[start, end)`; an end on a join boundary stays on the earlier line. */
@@ -42,9 +47,11 @@ export class LogicalLine {
     // A token may end in a line break (an unclosed quote in a heredoc body): the range then ends
     // at the end of that line, never past it.
     while (end > start && (this.text.charCodeAt(end - 1) === 10 || this.text.charCodeAt(end - 1) === 13)) end -= 1;
-    const startPosition = this.positionAt(start);
+    // Ranges are made for every token of every line: three objects each, no intermediate ones.
+    const first = this.segments.length === 1 ? (this.segments[0] as Segment) : (this.segments[this.segmentIndex(start)] as Segment);
+    const startPosition = { line: first.start.line, character: first.start.character + (start - first.logicalStart) };
     if (end <= start) return { start: startPosition, end: startPosition };
-    const last = this.positionAt(end - 1);
-    return { start: startPosition, end: { line: last.line, character: last.character + 1 } };
+    const last = this.segments.length === 1 ? first : (this.segments[this.segmentIndex(end - 1)] as Segment);
+    return { start: startPosition, end: { line: last.start.line, character: last.start.character + (end - last.logicalStart) } };
   }
 }

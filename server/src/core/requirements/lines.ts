@@ -150,9 +150,12 @@ export function preprocess(text: string): PreprocessedFile {
       }
     } else {
       // pip does `line.strip("\\")`: every leading and trailing backslash goes.
-      const leading = /^\\*/.exec(line.text)?.[0].length ?? 0;
-      // The lookbehind starts the match at the first backslash of the run: linear on a line of backslashes.
-      const content = line.text.slice(leading).replace(/(?<!\\)\\+$/, '');
+      // Scanned, not matched: linear on a line of backslashes, and no match objects per line.
+      let leading = 0;
+      while (line.text.charCodeAt(leading) === 0x5c) leading += 1;
+      let trailing = line.text.length;
+      while (trailing > leading && line.text.charCodeAt(trailing - 1) === 0x5c) trailing -= 1;
+      const content = line.text.slice(leading, trailing);
       pending ??= { chars: [], length: 0, segments: [], pipNumber: line.pipNumber, firstLine: line.start.line };
       pending.segments.push({ logicalStart: pending.length, start: { line: line.start.line, character: line.start.character + leading } });
       pending.chars.push(content);

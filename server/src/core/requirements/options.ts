@@ -21,13 +21,23 @@ export function wordOffset(word: Word, index: number): number {
   return word.offsets ? (word.offsets[index] ?? word.end) : word.start + index;
 }
 
-const PLAIN_WORDS = /[^ \t\r\n]+/g;
+/** The blanks that separate words when nothing is quoted: space, tab, CR, LF. */
+function isShellBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a;
+}
 
 /** POSIX `shlex.split(text)`; undefined on an unbalanced quote or trailing escape (pip: "Could not split options"). */
 export function shellSplit(text: string): Word[] | undefined {
   if (!/['"\\]/.test(text)) {
     // No quoting: words are the runs between whitespace.
-    return Array.from(text.matchAll(PLAIN_WORDS), (match) => ({ text: match[0], start: match.index, end: match.index + match[0].length }));
+    const words: Word[] = [];
+    for (let index = 0; index < text.length; index++) {
+      if (isShellBlank(text.charCodeAt(index))) continue;
+      const start = index;
+      while (index < text.length && !isShellBlank(text.charCodeAt(index))) index += 1;
+      words.push({ text: text.slice(start, index), start, end: index });
+    }
+    return words;
   }
   const words: Word[] = [];
   let current: (Word & { offsets: number[] }) | undefined;

@@ -106,14 +106,12 @@ export function parseRequirementsFile(text: string): RequirementsDocument {
  * starting with '-'. `optionStart` is where the option part begins in `text`.
  */
 export function breakArgsOptions(text: string): { args: string; options: string; optionStart: number } {
+  // The first word starting with '-' opens the line or follows a space (no split: lines with hashes are long).
   let optionStart = text.length;
-  let position = 0;
-  for (const word of text.split(' ')) {
-    if (word.startsWith('-')) {
-      optionStart = position;
-      break;
-    }
-    position += word.length + 1;
+  if (text.charCodeAt(0) === 0x2d) optionStart = 0;
+  else {
+    const dash = text.indexOf(' -');
+    if (dash >= 0) optionStart = dash + 1;
   }
   const argsEnd = optionStart === text.length ? text.length : Math.max(optionStart - 1, 0);
   return { args: text.slice(0, argsEnd), options: text.slice(optionStart), optionStart };
@@ -148,7 +146,7 @@ function parseLogicalLine(logical: LogicalLine): Entry[] {
 function requirementEntry(logical: LogicalLine, source: string, offset: number, editable: boolean, options: OptionToken[]): Entry {
   // `${VAR}` is supplied at install time: parse a same-length placeholder so ranges stay exact.
   const variables: Span[] = [];
-  const masked = source.replace(ENV_VAR_RE, (match, at: number) => {
+  const masked = !source.includes('${') ? source : source.replace(ENV_VAR_RE, (match, at: number) => {
     variables.push({ start: at, end: at + match.length });
     return `0.${'0'.repeat(match.length - 2)}`;
   });

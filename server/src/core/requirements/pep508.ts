@@ -101,7 +101,9 @@ class Tokenizer {
   position = 0;
   /** Parentheses open in a marker. */
   depth = 0;
-  private nextToken: { name: RuleName; text: string } | undefined;
+  /** The token `check` found and `read` takes: its rule and where it ends (no match objects: `test` sets `lastIndex`). */
+  private nextName: RuleName | undefined;
+  private nextEnd = 0;
 
   constructor(readonly source: string) {}
 
@@ -109,14 +111,19 @@ class Tokenizer {
   check(name: RuleName, peek = false): boolean {
     if (name === 'END') {
       const atEnd = this.position >= this.source.length;
-      if (atEnd && !peek) this.nextToken = { name, text: '' };
+      if (atEnd && !peek) {
+        this.nextName = name;
+        this.nextEnd = this.position;
+      }
       return atEnd;
     }
     const rule = RULES[name];
     rule.lastIndex = this.position;
-    const match = rule.exec(this.source);
-    if (!match) return false;
-    if (!peek) this.nextToken = { name, text: match[0] };
+    if (!rule.test(this.source)) return false;
+    if (!peek) {
+      this.nextName = name;
+      this.nextEnd = rule.lastIndex;
+    }
     return true;
   }
 
@@ -126,12 +133,12 @@ class Tokenizer {
   }
 
   read(): { text: string; start: number } {
-    const token = this.nextToken;
-    if (!token) throw new Error('read() without check()');
+    if (this.nextName === undefined) throw new Error('read() without check()');
     const start = this.position;
-    this.position += token.text.length;
-    this.nextToken = undefined;
-    return { text: token.text, start };
+    const text = this.source.slice(start, this.nextEnd);
+    this.position = this.nextEnd;
+    this.nextName = undefined;
+    return { text, start };
   }
 
   consume(name: RuleName): void {
