@@ -169,7 +169,7 @@ describe('server: hurried and malformed clients', function () {
     assert.deepEqual(items[0]!.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
     assert.equal(items[0]!.severity, SEVERITY.information);
     assert.equal(items[0]!.source, 'pin-hygiene');
-    assert.match(items[0]!.message, /^Not checked: this file is 5\.0 MiB \(\d+ bytes\), over Pin Hygiene's limit of 5\.0 MiB \(5242880 bytes\)/);
+    assert.match(items[0]!.message as string, /^Not checked: this file is 5\.0 MiB \(\d+ bytes\), over Pin Hygiene's limit of 5\.0 MiB \(5242880 bytes\)/);
     await server.change(uri, 'requests>=1\n');
     assert.deepEqual(summary(await server.pull(uri)), [['loose-requirement', SEVERITY.warning, 0, 0, 0, 11]]);
     // Dockerfiles too.
