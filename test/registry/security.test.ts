@@ -176,6 +176,23 @@ describe('security: credentials, logs, cache and trust', function () {
   });
 
   describe('the disk cache', () => {
+    it('keeps no session cookie a registry sets', async () => {
+      const server = await startFixtureServer();
+      try {
+        server.route('/simple/x/', reply.text('<html></html>', { 'content-type': 'text/html', 'set-cookie': 'session=TOKEN-SECRET-42; Secure; HttpOnly', etag: '"1"' }));
+        const dir = temp('ph-sec-cache-');
+        const response = await http({ cacheDir: dir }).request({ url: server.url('/simple/x/'), cache: { key: 'cookie-test', ttlSeconds: 60 } });
+        assert.equal(response.status, 200);
+        const files = filesUnder(dir);
+        assert.equal(files.length, 1);
+        const stored = readFileSync(files[0]!, 'utf8');
+        assertNoSecret(stored, files[0]!);
+        assert.match(stored, /"etag"/, 'the other headers are kept');
+      } finally {
+        await server.close();
+      }
+    });
+
     it('names files by a hash of the key: hostile package and image names cannot leave the cache folder', async () => {
       const dir = temp('ph-sec-cache-');
       const cache = new DiskCache(join(dir, 'cache'), 10 * 1024 * 1024);

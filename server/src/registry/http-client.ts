@@ -253,7 +253,9 @@ class UndiciHttpClient implements ClosableHttpClient {
 
   private async store(entry: CacheEntry): Promise<void> {
     this.memory.set(entry);
-    await this.disk?.write(entry);
+    // A session cookie is a credential: it never goes to the disk cache (SECURITY.md).
+    const { 'set-cookie': _cookie, ...headers } = entry.headers;
+    await this.disk?.write({ ...entry, headers });
   }
 
   private isFresh(entry: CacheEntry, requested: number): boolean {
