@@ -1,6 +1,6 @@
-import { lineStarts } from './fixes/apply';
 import { ruleInfo } from './rule-catalog';
 import type { AnalysisSettings } from './settings';
+import { lineContentEnd, lineEnding, lineStarts } from './text';
 import type { Finding, Fix, RuleId, Severity } from './types';
 
 /** A finding before settings apply; `severity` replaces the rule's default (a note), the user's setting still wins. */
@@ -66,30 +66,11 @@ class IgnoreLines {
     const content = this.content(target);
     const indent = /^[ \t]*/.exec(content)?.[0] ?? '';
     const at = { line: target, character: 0 };
-    return { title, edits: [{ range: { start: at, end: at }, newText: `${indent}# pin-hygiene: ignore=${rule}${this.ending(target)}` }], safe: false };
+    return { title, edits: [{ range: { start: at, end: at }, newText: `${indent}# pin-hygiene: ignore=${rule}${lineEnding(this.text, target, this.starts)}` }], safe: false };
   }
 
   /** The text of a line without its line break. */
   private content(line: number): string {
-    const start = this.starts[line] as number;
-    const end = line + 1 < this.starts.length ? (this.starts[line + 1] as number) : this.text.length;
-    return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
-  }
-
-  /** The line's own line break; the last line has none, so the file's first one (or `\n`). */
-  private ending(line: number): string {
-    const own = this.lineBreak(line);
-    if (own) return own;
-    for (let other = 0; other < this.starts.length - 1; other++) {
-      const found = this.lineBreak(other);
-      if (found) return found;
-    }
-    return '\n';
-  }
-
-  private lineBreak(line: number): string {
-    const start = this.starts[line] as number;
-    const end = line + 1 < this.starts.length ? (this.starts[line + 1] as number) : this.text.length;
-    return /\r\n$|\n$|\r$/.exec(this.text.slice(start, end))?.[0] ?? '';
+    return this.text.slice(this.starts[line] as number, lineContentEnd(this.text, this.starts, line));
   }
 }

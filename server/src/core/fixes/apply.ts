@@ -2,6 +2,7 @@
  * Applying fixes (SPEC §4): text edits onto a document's text, and the edits of "fix all in
  * file" (`source.fixAll.pinHygiene`, "Pin all in file", `check --fix`). Pure; never throws.
  */
+import { lineStarts, offsetAt } from '../text';
 import type { Finding, Fix, Position, Range, TextEdit } from '../types';
 
 export interface AppliedEdits {
@@ -10,40 +11,6 @@ export interface AppliedEdits {
   applied: TextEdit[];
   /** Edits left out: overlapping an earlier one, or with a range that is not a range. */
   rejected: TextEdit[];
-}
-
-/**
- * Line start offsets as LSP counts lines (`\r\n`, `\n` and `\r` end a line), so a position's
- * `character` is a UTF-16 offset into its line, as JavaScript strings count.
- */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code === 0x0d) {
-      if (text.charCodeAt(index + 1) === 0x0a) index += 1;
-      starts.push(index + 1);
-    } else if (code === 0x0a) {
-      starts.push(index + 1);
-    }
-  }
-  return starts;
-}
-
-/** The offset of a position; past the end of its line (or the text) it clamps, as LSP says. */
-export function offsetAt(text: string, starts: readonly number[], position: Position): number {
-  const line = Math.floor(position.line);
-  if (!(line >= 0)) return 0;
-  if (line >= starts.length) return text.length;
-  const start = starts[line] as number;
-  const next = line + 1 < starts.length ? (starts[line + 1] as number) : text.length;
-  // The end of the line's content: before its line break.
-  let end = next;
-  if (end > start && text.charCodeAt(end - 1) === 0x0a) end -= 1;
-  if (end > start && text.charCodeAt(end - 1) === 0x0d) end -= 1;
-  const character = Math.floor(position.character);
-  if (!(character >= 0)) return start;
-  return Math.min(start + character, end);
 }
 
 interface Placed {

@@ -5,8 +5,8 @@
  */
 import type { AnalyzeRequest } from '../analyze';
 import { parseRequirementsFile } from '../requirements/parse';
+import { lineStarts } from '../text';
 import type { Fix, TextEdit } from '../types';
-import { lineOffsets } from './common';
 import { hashEdit, pinnedRelease } from './hashes';
 
 /**
@@ -25,7 +25,7 @@ export async function hashModeFix(request: AnalyzeRequest): Promise<Fix | undefi
 function addHashes(request: AnalyzeRequest): Fix | undefined {
   if (request.kind !== 'pip-requirements' || !request.packages) return undefined;
   const document = parseRequirementsFile(request.text);
-  const starts = lineOffsets(request.text);
+  const starts = lineStarts(request.text);
   const edits: TextEdit[] = [];
   for (const entry of document.entries) {
     if (entry.kind !== 'requirement' || !entry.normalizedName || entry.hashes.length > 0) continue;

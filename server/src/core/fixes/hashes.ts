@@ -14,10 +14,10 @@
 import type { PackageFacts, PackageRelease } from '../facts';
 import type { RequirementEntry } from '../requirements/parse';
 import { isExactPin } from '../rules/requirements/loose-requirement';
-import { clip } from '../text';
+import { clip, lineEnding, lineStarts } from '../text';
 import type { Fix, TextEdit } from '../types';
 import { versionsEqual } from '../versions/pep440';
-import { insertAt, isSha256, lineEnding, lineOffsets } from './common';
+import { insertAt, isSha256 } from './common';
 
 /** Every sha256 of a release's files, lower case, sorted and without duplicates (as pip-compile writes them). */
 export function releaseHashes(release: PackageRelease): string[] {
@@ -41,7 +41,7 @@ export function pinnedRelease(entry: RequirementEntry, facts: PackageFacts): Pac
  * One insertion adding the release's hashes the entry lacks (hashes already written are kept), or
  * undefined when none is missing. `starts` are the text's line offsets (reused across entries).
  */
-export function hashEdit(entry: RequirementEntry, release: PackageRelease, text: string, starts: readonly number[] = lineOffsets(text)): { edit: TextEdit; added: number } | undefined {
+export function hashEdit(entry: RequirementEntry, release: PackageRelease, text: string, starts: readonly number[] = lineStarts(text)): { edit: TextEdit; added: number } | undefined {
   const written = new Set(entry.hashes.map((hash) => /^sha256:([0-9a-fA-F]{64})$/.exec(hash.text)?.[1]?.toLowerCase()).filter((digest): digest is string => digest !== undefined));
   const missing = releaseHashes(release).filter((digest) => !written.has(digest));
   const length = entry.logical.text.length;
