@@ -2,26 +2,27 @@
  * The registry-backed requirement rules for packages installed by name in RUN lines
  * (`pip install flask==2.0.1`): SPEC §3, "Requirements and installs inside RUN get the same version
  * rules and registry checks as their counterparts in requirements files". Same rule ids, same
- * verdicts and fixes as rules/requirements/*; the answers come from `installsToLookUp`'s lookups.
+ * verdicts (each rule's `judge…` function) and fixes as rules/requirements/*; the answers come
+ * from `installsToLookUp`'s lookups.
  */
 import type { RunInstall } from '../../dockerfile/runs';
-import type { PackageFacts, PackageRelease } from '../../facts';
+import { guardFixes } from '../../fixes/common';
 import { nameRange, versionRange } from '../../fixes/installs';
 import { outdatedFixes, unknownVersionFixes, vulnerableFixes, yankedFixes, type PinnedFixInput } from '../../fixes/requirements';
-import { clip } from '../../text';
 import type { Fix, Range, RuleId } from '../../types';
-import { isNewer, isPrerelease, sortVersions, versionsEqual } from '../../versions/pep440';
+import { judgeOutdatedPin } from '../requirements/outdated-pin';
+import { pinnedReleaseOf, type PinFacts } from '../requirements/pinned-release';
+import { judgeUnknownPackage } from '../requirements/unknown-package';
+import { judgeUnknownVersion } from '../requirements/unknown-version';
+import { judgeVulnerableVersion } from '../requirements/vulnerable-version';
+import { judgeYankedVersion } from '../requirements/yanked-version';
 import type { DockerfileContext, DockerfileRule, RawDockerfileFinding } from './context';
-import { guardFixes } from '../../fixes/common';
 
 /** A pip install pinned to one version, with what the index says about it. */
-interface PinnedInstall {
+interface PinnedInstall extends PinFacts {
   run: RunInstall;
-  facts: PackageFacts;
-  release?: PackageRelease;
   /** For the fix builders; undefined when the version's place in the text is not exact. */
   fixInput?: PinnedFixInput;
-  version: string;
   range: Range;
 }
 
@@ -34,7 +35,7 @@ function pinnedInstalls(context: DockerfileContext): PinnedInstall[] {
     if (lookup?.status !== 'found') continue;
     const operator = install.requirement?.specifiers[0]?.operator;
     const version = install.version;
-    const release = lookup.facts.releases.find((candidate) => (operator === '===' ? candidate.version === version : versionsEqual(candidate.version, version)));
+    const release = pinnedReleaseOf(lookup.facts, operator, version);
     const exact = versionRange(run);
     const fixInput: PinnedFixInput | undefined = exact
       ? { entry: { name: install.requirement?.name ? { text: install.requirement.name.text, range: nameRange(run) ?? exact } : undefined, normalizedName: install.name, hashes: [] }, clause: { version, versionRange: exact, usesVariable: false }, facts: lookup.facts, release }
@@ -67,10 +68,8 @@ export const pipInstallUnknownPackage: DockerfileRule = {
     return context.installs.flatMap((run) => {
       const { install } = run;
       if (install.manager !== 'pip' || install.kind !== 'named' || install.editable || !install.name) return [];
-      const lookup = context.packages?.get(install.name);
-      if (lookup?.status !== 'not-found') return [];
-      return [finding('unknown-package', { run }, nameRange(run) ?? run.range,
-        `'${clip(install.requirement?.name?.text ?? install.name)}' does not exist on ${clip(lookup.index)}. A typo? If it is an internal package, make sure pip installs it from your private index: anyone can publish this name on a public one (dependency confusion).`)];
+      const judgement = judgeUnknownPackage(install.requirement?.name?.text ?? install.name, context.packages?.get(install.name));
+      return judgement ? [finding('unknown-package', { run }, nameRange(run) ?? run.range, judgement.message)] : [];
     });
   },
 };
@@ -80,12 +79,9 @@ export const pipInstallUnknownVersion: DockerfileRule = {
   id: 'unknown-version',
   check(context) {
     return pinnedInstalls(context).flatMap((pinned) => {
-      if (pinned.release) return [];
-      const recent = sortVersions(pinned.facts.releases.map((candidate) => candidate.version)).slice(-3).reverse();
-      const hint = recent.length > 0 ? ` Recent releases: ${recent.map((version) => clip(version, 40)).join(', ')}.` : '';
-      return [finding('unknown-version', pinned, pinned.range,
-        `${clip(pinned.facts.name)} has no version ${clip(pinned.version, 60)} on ${clip(pinned.facts.index)}, so pip cannot install this pin.${hint}`,
-        guardFixes(() => (pinned.fixInput ? unknownVersionFixes(pinned.fixInput, fixContext(context)) : [])))];
+      const judgement = judgeUnknownVersion(pinned);
+      return judgement ? [finding('unknown-version', pinned, pinned.range, judgement.message,
+        guardFixes(() => (pinned.fixInput ? unknownVersionFixes(pinned.fixInput, fixContext(context)) : [])))] : [];
     });
   },
 };
@@ -95,11 +91,9 @@ export const pipInstallYankedVersion: DockerfileRule = {
   id: 'yanked-version',
   check(context) {
     return pinnedInstalls(context).flatMap((pinned) => {
-      if (!pinned.release?.yanked) return [];
-      const reason = pinned.release.yankedReason ? ` Reason given: "${clip(pinned.release.yankedReason, 200)}".` : ' No reason was given.';
-      return [finding('yanked-version', pinned, pinned.range,
-        `${clip(pinned.facts.name)} ${clip(pinned.version, 60)} was yanked by its maintainers.${reason} Pin another release.`,
-        guardFixes(() => (pinned.fixInput ? yankedFixes(pinned.fixInput, fixContext(context)) : [])))];
+      const judgement = judgeYankedVersion(pinned);
+      return judgement ? [finding('yanked-version', pinned, pinned.range, judgement.message,
+        guardFixes(() => (pinned.fixInput ? yankedFixes(pinned.fixInput, fixContext(context)) : [])))] : [];
     });
   },
 };
@@ -109,15 +103,9 @@ export const pipInstallVulnerableVersion: DockerfileRule = {
   id: 'vulnerable-version',
   check(context) {
     return pinnedInstalls(context).flatMap((pinned) => {
-      const known = pinned.facts.vulnerabilities?.[pinned.release?.version ?? pinned.version] ?? pinned.facts.vulnerabilities?.[pinned.version] ?? [];
-      if (known.length === 0) return [];
-      const ids = known.slice(0, 5).map((vulnerability) => clip(vulnerability.aliases.find((alias) => alias.startsWith('CVE-')) ?? vulnerability.id, 40));
-      const fixed = [...new Set(known.flatMap((vulnerability) => vulnerability.fixedIn))].slice(0, 5).map((version) => clip(version, 40));
-      const more = known.length > 5 ? ` and ${known.length - 5} more` : '';
-      const advice = fixed.length > 0 ? `Fixed in ${fixed.join(', ')}: pin a fixed release.` : 'No fixed release is listed yet.';
-      return [finding('vulnerable-version', pinned, pinned.range,
-        `${clip(pinned.facts.name)} ${clip(pinned.version, 60)} has ${known.length} known ${known.length === 1 ? 'vulnerability' : 'vulnerabilities'} (${ids.join(', ')}${more}). ${advice}`,
-        guardFixes(() => (pinned.fixInput ? vulnerableFixes(pinned.fixInput, known, fixContext(context)) : [])))];
+      const judgement = judgeVulnerableVersion(pinned);
+      return judgement ? [finding('vulnerable-version', pinned, pinned.range, judgement.message,
+        guardFixes(() => (pinned.fixInput ? vulnerableFixes(pinned.fixInput, judgement.known, fixContext(context)) : [])))] : [];
     });
   },
 };
@@ -127,17 +115,9 @@ export const pipInstallOutdatedPin: DockerfileRule = {
   id: 'outdated-pin',
   check(context) {
     return pinnedInstalls(context).flatMap((pinned) => {
-      const { release, facts } = pinned;
-      if (!release) return [];
-      const newer = sortVersions(facts.releases
-        .filter((candidate) => !candidate.yanked && candidate.files.length > 0 && !isPrerelease(candidate.version) && isNewer(candidate.version, release.version))
-        .map((candidate) => candidate.version));
-      const latest = newer[newer.length - 1];
-      if (!latest) return [];
-      const date = facts.releases.find((candidate) => candidate.version === latest)?.uploadTime?.slice(0, 10);
-      return [finding('outdated-pin', pinned, pinned.range,
-        `${clip(facts.name)} ${clip(latest, 40)} is out${date ? ` (${date})` : ''}; this pins ${clip(pinned.version, 40)}, ${newer.length} ${newer.length === 1 ? 'release' : 'releases'} behind. Update the pin when you can test it.`,
-        guardFixes(() => (pinned.fixInput ? outdatedFixes(pinned.fixInput, fixContext(context)) : [])))];
+      const judgement = judgeOutdatedPin(pinned);
+      return judgement ? [finding('outdated-pin', pinned, pinned.range, judgement.message,
+        guardFixes(() => (pinned.fixInput ? outdatedFixes(pinned.fixInput, fixContext(context)) : [])))] : [];
     });
   },
 };

@@ -1,29 +1,38 @@
 import { clip } from '../../text';
 import { isNewer, isPrerelease, sortVersions } from '../../versions/pep440';
 import type { RequirementsRule } from './context';
-import { pinnedRequirements } from './pinned-release';
+import { pinFacts, pinnedRequirements, type Judgement, type PinFacts } from './pinned-release';
 import { outdatedFixes } from '../../fixes/requirements';
 import { guardFixes } from '../../fixes/common';
+
+/**
+ * The verdict on an exact pin: a finding when a newer final, non-yanked release with files exists
+ * (shared with RUN pip installs). A version the index does not have is `unknown-version`'s.
+ */
+export function judgeOutdatedPin({ facts, release, version }: PinFacts): Judgement | undefined {
+  if (!release) return undefined;
+  const newer = sortVersions(facts.releases
+    .filter((candidate) => !candidate.yanked && candidate.files.length > 0 && !isPrerelease(candidate.version) && isNewer(candidate.version, release.version))
+    .map((candidate) => candidate.version));
+  const latest = newer[newer.length - 1];
+  if (!latest) return undefined;
+  const date = facts.releases.find((candidate) => candidate.version === latest)?.uploadTime?.slice(0, 10);
+  return { message: `${clip(facts.name)} ${clip(latest, 40)} is out${date ? ` (${date})` : ''}; this pins ${clip(version, 40)}, ${newer.length} ${newer.length === 1 ? 'release' : 'releases'} behind. Update the pin when you can test it.` };
+}
 
 /** `outdated-pin`: a newer final, non-yanked release exists (SPEC §3, net; a hint by default). */
 export const outdatedPin: RequirementsRule = {
   id: 'outdated-pin',
   check(context) {
     return pinnedRequirements(context).flatMap((pinned) => {
-      const { entry, clause, facts, release } = pinned;
-      if (!release) return [];
-      const newer = sortVersions(facts.releases
-        .filter((candidate) => !candidate.yanked && candidate.files.length > 0 && !isPrerelease(candidate.version) && isNewer(candidate.version, release.version))
-        .map((candidate) => candidate.version));
-      const latest = newer[newer.length - 1];
-      if (!latest) return [];
-      const date = facts.releases.find((candidate) => candidate.version === latest)?.uploadTime?.slice(0, 10);
+      const judgement = judgeOutdatedPin(pinFacts(pinned));
+      if (!judgement) return [];
       return [{
         rule: 'outdated-pin' as const,
-        message: `${clip(facts.name)} ${clip(latest, 40)} is out${date ? ` (${date})` : ''}; this pins ${clip(clause.version, 40)}, ${newer.length} ${newer.length === 1 ? 'release' : 'releases'} behind. Update the pin when you can test it.`,
-        range: clause.versionRange,
-        dependency: entry.normalizedName,
-        logical: entry.logical,
+        message: judgement.message,
+        range: pinned.clause.versionRange,
+        dependency: pinned.entry.normalizedName,
+        logical: pinned.entry.logical,
         fixes: guardFixes(() => outdatedFixes(pinned, context)),
       }];
     });

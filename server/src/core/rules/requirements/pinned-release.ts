@@ -4,6 +4,23 @@ import { versionsEqual } from '../../versions/pep440';
 import type { RequirementsContext } from './context';
 import { isExactPin } from './loose-requirement';
 
+/**
+ * What the registry rules judge an exact pin by, wherever it is written (a requirements file or
+ * a RUN pip install, SPEC §3): the index's facts, the release the pin names, the version as written.
+ */
+export interface PinFacts {
+  facts: PackageFacts;
+  /** The release the pin names; undefined when the index has no such version. */
+  release?: PackageRelease;
+  /** The version as written after `==` / `===`. */
+  version: string;
+}
+
+/** A registry rule's verdict on one pin: the finding's message. */
+export interface Judgement {
+  message: string;
+}
+
 /** A requirement pinned to one version, with what the index says about that version. */
 export interface PinnedRequirement {
   entry: RequirementEntry;
@@ -13,9 +30,19 @@ export interface PinnedRequirement {
   release?: PackageRelease;
 }
 
+/** The release an exact pin names: `===` compares strings, `==` PEP 440 versions (`1.0` equals `1.0.0`). */
+export function pinnedReleaseOf(facts: PackageFacts, operator: string | undefined, version: string): PackageRelease | undefined {
+  return facts.releases.find((candidate) => (operator === '===' ? candidate.version === version : versionsEqual(candidate.version, version)));
+}
+
+/** The pin as the registry rules judge it. */
+export function pinFacts(pinned: PinnedRequirement): PinFacts {
+  return { facts: pinned.facts, release: pinned.release, version: pinned.clause.version };
+}
+
 /**
- * Exact pins (`==V`, `===V`) whose project the index answered for. `===` compares strings,
- * `==` compares PEP 440 versions (`1.0` equals `1.0.0`). Install-time `${VAR}` pins are skipped.
+ * Exact pins (`==V`, `===V`) whose project the index answered for. Install-time `${VAR}` pins
+ * are skipped.
  */
 export function pinnedRequirements(context: RequirementsContext): PinnedRequirement[] {
   const pinned: PinnedRequirement[] = [];
@@ -25,9 +52,7 @@ export function pinnedRequirements(context: RequirementsContext): PinnedRequirem
     if (clause.usesVariable) continue;
     const lookup = context.packages?.get(entry.normalizedName);
     if (lookup?.status !== 'found') continue;
-    const release = lookup.facts.releases.find((candidate) =>
-      clause.operator === '===' ? candidate.version === clause.version : versionsEqual(candidate.version, clause.version));
-    pinned.push({ entry, clause, facts: lookup.facts, release });
+    pinned.push({ entry, clause, facts: lookup.facts, release: pinnedReleaseOf(lookup.facts, clause.operator, clause.version) });
   }
   return pinned;
 }

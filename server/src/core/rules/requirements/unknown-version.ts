@@ -1,25 +1,31 @@
 import { clip } from '../../text';
 import { sortVersions } from '../../versions/pep440';
 import type { RequirementsRule } from './context';
-import { pinnedRequirements } from './pinned-release';
+import { pinFacts, pinnedRequirements, type Judgement, type PinFacts } from './pinned-release';
 import { unknownVersionFixes } from '../../fixes/requirements';
 import { guardFixes } from '../../fixes/common';
+
+/** The verdict on an exact pin: a finding when the index has no such version (shared with RUN pip installs). */
+export function judgeUnknownVersion({ facts, release, version }: PinFacts): Judgement | undefined {
+  if (release) return undefined;
+  const recent = sortVersions(facts.releases.map((candidate) => candidate.version)).slice(-3).reverse();
+  const hint = recent.length > 0 ? ` Recent releases: ${recent.map((candidate) => clip(candidate, 40)).join(', ')}.` : '';
+  return { message: `${clip(facts.name)} has no version ${clip(version, 60)} on ${clip(facts.index)}, so pip cannot install this pin.${hint}` };
+}
 
 /** `unknown-version`: the pinned version does not exist on the index (SPEC §3, net). */
 export const unknownVersion: RequirementsRule = {
   id: 'unknown-version',
   check(context) {
     return pinnedRequirements(context).flatMap((pinned) => {
-      const { entry, clause, facts, release } = pinned;
-      if (release) return [];
-      const recent = sortVersions(facts.releases.map((candidate) => candidate.version)).slice(-3).reverse();
-      const hint = recent.length > 0 ? ` Recent releases: ${recent.map((version) => clip(version, 40)).join(', ')}.` : '';
+      const judgement = judgeUnknownVersion(pinFacts(pinned));
+      if (!judgement) return [];
       return [{
         rule: 'unknown-version' as const,
-        message: `${clip(facts.name)} has no version ${clip(clause.version, 60)} on ${clip(facts.index)}, so pip cannot install this pin.${hint}`,
-        range: clause.versionRange,
-        dependency: entry.normalizedName,
-        logical: entry.logical,
+        message: judgement.message,
+        range: pinned.clause.versionRange,
+        dependency: pinned.entry.normalizedName,
+        logical: pinned.entry.logical,
         fixes: guardFixes(() => unknownVersionFixes(pinned, context)),
       }];
     });

@@ -1,8 +1,15 @@
 import { clip } from '../../text';
 import type { RequirementsRule } from './context';
-import { pinnedRequirements } from './pinned-release';
+import { pinFacts, pinnedRequirements, type Judgement, type PinFacts } from './pinned-release';
 import { yankedFixes } from '../../fixes/requirements';
 import { guardFixes } from '../../fixes/common';
+
+/** The verdict on an exact pin: a finding when the release it names is yanked (shared with RUN pip installs). */
+export function judgeYankedVersion({ facts, release, version }: PinFacts): Judgement | undefined {
+  if (!release?.yanked) return undefined;
+  const reason = release.yankedReason ? ` Reason given: "${clip(release.yankedReason, 200)}".` : ' No reason was given.';
+  return { message: `${clip(facts.name)} ${clip(version, 60)} was yanked by its maintainers.${reason} Pin another release.` };
+}
 
 /**
  * `yanked-version`: the pinned release is yanked (PEP 592). pip still installs an exact pin
@@ -13,15 +20,14 @@ export const yankedVersion: RequirementsRule = {
   id: 'yanked-version',
   check(context) {
     return pinnedRequirements(context).flatMap((pinned) => {
-      const { entry, clause, facts, release } = pinned;
-      if (!release?.yanked) return [];
-      const reason = release.yankedReason ? ` Reason given: "${clip(release.yankedReason, 200)}".` : ' No reason was given.';
+      const judgement = judgeYankedVersion(pinFacts(pinned));
+      if (!judgement) return [];
       return [{
         rule: 'yanked-version' as const,
-        message: `${clip(facts.name)} ${clip(clause.version, 60)} was yanked by its maintainers.${reason} Pin another release.`,
-        range: clause.versionRange,
-        dependency: entry.normalizedName,
-        logical: entry.logical,
+        message: judgement.message,
+        range: pinned.clause.versionRange,
+        dependency: pinned.entry.normalizedName,
+        logical: pinned.entry.logical,
         fixes: guardFixes(() => yankedFixes(pinned, context)),
       }];
     });
