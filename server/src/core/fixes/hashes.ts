@@ -14,9 +14,9 @@
 import type { PackageFacts, PackageRelease } from '../facts';
 import type { RequirementEntry } from '../requirements/parse';
 import { isExactPin } from '../rules/requirements/loose-requirement';
+import { pinnedReleaseOf } from '../rules/requirements/pinned-release';
 import { clip, lineEnding, lineStarts } from '../text';
 import type { Fix, TextEdit } from '../types';
-import { versionsEqual } from '../versions/pep440';
 import { insertAt, isSha256 } from './common';
 
 /** Every sha256 of a release's files, lower case, sorted and without duplicates (as pip-compile writes them). */
@@ -34,7 +34,7 @@ export function pinnedRelease(entry: RequirementEntry, facts: PackageFacts): Pac
   if (entry.editable || entry.url || !isExactPin(entry.specifiers)) return undefined;
   const clause = entry.specifiers[0];
   if (!clause || clause.usesVariable) return undefined;
-  return facts.releases.find((release) => (clause.operator === '===' ? release.version === clause.version : versionsEqual(release.version, clause.version)));
+  return pinnedReleaseOf(facts, clause.operator, clause.version);
 }
 
 /**

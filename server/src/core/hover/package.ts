@@ -6,6 +6,7 @@
 import type { Lookup, PackageFacts, PackageRelease, Vulnerability } from '../facts';
 import { escapeMarkdown, markdownLink } from '../markdown';
 import { isExactPin } from '../rules/requirements/loose-requirement';
+import { pinnedReleaseOf } from '../rules/requirements/pinned-release';
 import type { AnalysisSettings } from '../settings';
 import { isNewer, isPrerelease, versionsEqual } from '../versions/pep440';
 import { allows, highestSatisfying, installableReleases, latestRelease, type SelectOptions } from '../versions/select';
@@ -52,7 +53,7 @@ export function packageHover({ dependency, lookup, settings, installed, options 
   if (exact?.usesVariable) {
     items.push(`Pinned to ${escapeMarkdown(exact.version, 80)}, a variable set at install time`);
   } else if (exact) {
-    pinned = facts?.releases.find((release) => exact.operator === '===' ? release.version === exact.version : versionsEqual(release.version, exact.version));
+    pinned = facts ? pinnedReleaseOf(facts, exact.operator, exact.version) : undefined;
     const date = day(pinned?.uploadTime);
     items.push(`Pinned to ${escapeMarkdown(exact.version, 80)}${date ? `, uploaded ${date}` : ''}`);
     if (facts && !pinned) items.push(`${escapeMarkdown(exact.version, 80)} is not a release on this index`);
