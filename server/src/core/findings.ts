@@ -42,6 +42,8 @@ const IGNORE_LINE_RE = /^[ \t]*#[ \t]*pin-hygiene:[ \t]*ignore[ \t]*=[ \t]*[a-z0
 /** Builds "ignore this" fixes against one file's lines. */
 class IgnoreLines {
   private readonly starts: number[];
+  /** Per line: the fix's insertion, shared by every finding there (a 1 MB line may hold thousands). */
+  private readonly insertions = new Map<number, { at: number; character: number; text: string }>();
 
   constructor(private readonly text: string) {
     this.starts = lineStarts(text);
@@ -57,20 +59,32 @@ class IgnoreLines {
   ignoreFix(rule: RuleId, dependency: string | undefined, line: number): Fix {
     const title = `Ignore ${rule} for ${dependency ?? 'this line'}`;
     const target = Math.max(0, Math.min(line, this.starts.length - 1));
-    const above = target > 0 ? this.content(target - 1) : undefined;
-    const existing = above === undefined ? undefined : IGNORE_LINE_RE.exec(above);
-    if (existing) {
-      const at = { line: target - 1, character: existing[0].length };
-      return { title, edits: [{ range: { start: at, end: at }, newText: `,${rule}` }], safe: false };
+    const insertion = this.insertionFor(target);
+    const at = { line: insertion.at, character: insertion.character };
+    const newText = insertion.character > 0 ? `,${rule}` : `${insertion.text}${rule}${this.ending(target)}`;
+    return { title, edits: [{ range: { start: at, end: at }, newText }], safe: false };
+  }
+
+  /** Where the fix writes for `target`: after the rule list of a directive line above, or a new line's prefix. */
+  private insertionFor(target: number): { at: number; character: number; text: string } {
+    let found = this.insertions.get(target);
+    if (found === undefined) {
+      const above = target > 0 ? this.content(target - 1) : undefined;
+      const existing = above === undefined ? undefined : IGNORE_LINE_RE.exec(above);
+      if (existing) found = { at: target - 1, character: existing[0].length, text: '' };
+      else found = { at: target, character: 0, text: `${/^[ \t]*/.exec(this.content(target).slice(0, 1000))?.[0] ?? ''}# pin-hygiene: ignore=` };
+      this.insertions.set(target, found);
     }
-    const content = this.content(target);
-    const indent = /^[ \t]*/.exec(content)?.[0] ?? '';
-    const at = { line: target, character: 0 };
-    return { title, edits: [{ range: { start: at, end: at }, newText: `${indent}# pin-hygiene: ignore=${rule}${lineEnding(this.text, target, this.starts)}` }], safe: false };
+    return found;
   }
 
   /** The text of a line without its line break. */
   private content(line: number): string {
     return this.text.slice(this.starts[line] as number, lineContentEnd(this.text, this.starts, line));
+  }
+
+  /** The line's own line break; the last line has none, so the file's first one (or `\n`). */
+  private ending(line: number): string {
+    return lineEnding(this.text, line, this.starts);
   }
 }
