@@ -4,6 +4,7 @@
  * no credentials are ever sent to it. Its answers only add detail, so callers treat a failure as
  * "unknown", never as a failed image lookup.
  */
+import { isTag } from '../core/dockerfile/image-ref';
 import { HttpError, type HttpClient } from './http';
 
 export const DOCKER_HUB_API = 'https://hub.docker.com';
@@ -16,8 +17,6 @@ const PAGE_SIZE = 100;
 const MAX_BYTES = 4 * 1024 * 1024;
 
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-/** distribution/reference's tag grammar. */
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
 /** Docker Hub repositories are `namespace/name`, each a lower-case path component. */
 const HUB_PATH_RE = /^([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)\/([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)$/;
 
@@ -94,7 +93,7 @@ export function createDockerHubClient(options: DockerHubClientOptions): DockerHu
 
   return {
     async tag(repository, tag, requestOptions = {}) {
-      if (!TAG_RE.test(tag)) throw new DockerHubError(`'${tag.slice(0, 100)}' is not a tag`);
+      if (!isTag(tag)) throw new DockerHubError(`'${tag.slice(0, 100)}' is not a tag`);
       const body = await get(`${split(repository)}/${tag}`, requestOptions.signal);
       if (body === undefined) return undefined;
       const parsed = parseHubTag(body);
@@ -114,7 +113,7 @@ export function createDockerHubClient(options: DockerHubClientOptions): DockerHu
 
 /** One entry of a tag page or a tag detail; registry text is untrusted, so every field is checked. */
 export function parseHubTag(value: unknown): HubTag | undefined {
-  if (!isObject(value) || typeof value.name !== 'string' || !TAG_RE.test(value.name)) return undefined;
+  if (!isObject(value) || typeof value.name !== 'string' || !isTag(value.name)) return undefined;
   const tag: HubTag = { name: value.name, images: [] };
   if (typeof value.digest === 'string' && DIGEST_RE.test(value.digest)) tag.digest = value.digest;
   const pushed = isoDate(value.tag_last_pushed) ?? isoDate(value.last_updated);

@@ -111,6 +111,22 @@ const IDENTIFIER_RE = /^[a-f0-9]{64}$/;
 const KNOWN_DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 const LOWER_HEX_RE = /^[a-f0-9]+$/;
 
+/** A tag as distribution/reference's grammar writes it (`3.12-slim`; at most 128 characters). */
+export function isTag(text: string): boolean {
+  return TAG_RE.test(text);
+}
+
+/** A digest Docker pulls by: a registered algorithm and lower-case hex of its exact length. */
+export function isPullableDigest(text: string): boolean {
+  return DIGEST_RE.test(text) && checkDigestValue(span(text, 0, text.length)) === undefined;
+}
+
+/** `sha256:0123456789ab…` for messages and fix titles. */
+export function shortDigest(digest: string): string {
+  const colon = digest.indexOf(':');
+  return colon < 0 ? digest.slice(0, 19) : `${digest.slice(0, colon + 13)}…`;
+}
+
 /** True for the hosts that are Docker Hub (`docker.io`, `index.docker.io`, `registry-1.docker.io`). */
 export function isDockerHubHost(host: string): boolean {
   return HUB_HOSTS.has(host);

@@ -19,7 +19,7 @@
  *   whose first number is 1000 or more (dates, build numbers) last.
  */
 import type { ImageUse } from '../dockerfile/stages';
-import { DEFAULT_TAG, familiarName } from '../dockerfile/image-ref';
+import { DEFAULT_TAG, familiarName, isPullableDigest, isTag, shortDigest } from '../dockerfile/image-ref';
 import type { ImageFacts } from '../facts';
 import { clip } from '../text';
 import type { Fix, Range, TextEdit } from '../types';
@@ -79,7 +79,7 @@ export function moreSpecificTags(tag: string | undefined, tags: Iterable<string>
   if (!latest && !current) return [];
   const candidates: { tag: string; numbers: number[] }[] = [];
   for (const candidate of tags) {
-    if (candidate === tag || !TAG_RE.test(candidate)) continue;
+    if (candidate === tag || !isTag(candidate)) continue;
     const parsed = parseVersionTag(candidate);
     if (!parsed) continue;
     if (current) {
@@ -101,7 +101,7 @@ export function newerTagsOfSameForm(tag: string, tags: readonly string[]): { tag
   const current = parseVersionTag(tag);
   if (!current) return [];
   return tags.flatMap((candidate) => {
-    const parsed = TAG_RE.test(candidate) ? parseVersionTag(candidate) : undefined;
+    const parsed = isTag(candidate) ? parseVersionTag(candidate) : undefined;
     return parsed && sameVariant(parsed, current) && parsed.numbers.length === current.numbers.length && compareVersionNumbers(parsed.numbers, current.numbers) > 0
       ? [{ tag: candidate, numbers: parsed.numbers }] : [];
   }).sort((a, b) => compareVersionNumbers(a.numbers, b.numbers));
@@ -135,23 +135,12 @@ export function sameDigestTag(facts: ImageFacts, tag: string | undefined): strin
   return same.sort((a, b) => parts(b) - parts(a))[0];
 }
 
-/** distribution/reference's tag grammar. */
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
-/** Digests Docker accepts (go-digest's registered algorithms, lower-case hex of the right length). */
-const DIGEST_RE = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
-
 function validDigest(digest: string | undefined): digest is string {
-  return digest !== undefined && DIGEST_RE.test(digest);
+  return digest !== undefined && isPullableDigest(digest);
 }
 
 function validTag(tag: string | undefined): tag is string {
-  return tag !== undefined && TAG_RE.test(tag);
-}
-
-/** `sha256:0123456789ab…` for titles. */
-function short(digest: string): string {
-  const colon = digest.indexOf(':');
-  return `${digest.slice(0, colon + 13)}…`;
+  return tag !== undefined && isTag(tag);
 }
 
 /** Where the reference word starts, when every character of it is written literally on one line. */
@@ -188,11 +177,11 @@ export function missingDigestFixes(use: ImageUse, facts: ImageFacts | undefined)
   const tag = use.reference?.tag;
   if (!start || !tag || use.reference?.digest || !facts || !validDigest(facts.digest)) return [];
   const name = nameOf(use);
-  const fixes = [fix(`Pin ${name}:${clip(tag.text, 60)} to its digest ${short(facts.digest)}`, { range: at(start, tag.end), newText: `@${facts.digest}` }, true, true)];
+  const fixes = [fix(`Pin ${name}:${clip(tag.text, 60)} to its digest ${shortDigest(facts.digest)}`, { range: at(start, tag.end), newText: `@${facts.digest}` }, true, true)];
   const specific = sameDigestTag(facts, tag.text);
   if (validTag(specific)) {
     fixes.push(fix(
-      `Pin to the most specific tag with the same digest: ${name}:${specific}@${short(facts.digest)}`,
+      `Pin to the most specific tag with the same digest: ${name}:${specific}@${shortDigest(facts.digest)}`,
       { range: at(start, tag.start, tag.end), newText: `${specific}@${facts.digest}` },
       false,
     ));
@@ -213,9 +202,9 @@ export function untaggedImageFixes(use: ImageUse, facts: ImageFacts | undefined)
   const end = at(start, reference.repository.end);
   const specific = sameDigestTag(facts, undefined);
   if (validTag(specific)) {
-    return [fix(`Pin ${name} to ${name}:${specific}@${short(facts.digest)} (what latest is now)`, { range: end, newText: `:${specific}@${facts.digest}` }, true, true)];
+    return [fix(`Pin ${name} to ${name}:${specific}@${shortDigest(facts.digest)} (what latest is now)`, { range: end, newText: `:${specific}@${facts.digest}` }, true, true)];
   }
-  return [fix(`Pin ${name} to latest's current digest: ${name}@${short(facts.digest)}`, { range: end, newText: `@${facts.digest}` }, false)];
+  return [fix(`Pin ${name} to latest's current digest: ${name}@${shortDigest(facts.digest)}`, { range: end, newText: `@${facts.digest}` }, false)];
 }
 
 /**
@@ -229,11 +218,11 @@ export function latestTagFixes(use: ImageUse, facts: ImageFacts | undefined): Fi
   const name = nameOf(use);
   const specific = sameDigestTag(facts, DEFAULT_TAG);
   if (validTag(specific)) {
-    return [fix(`Replace latest with ${specific} (the same image) and pin it: ${name}:${specific}@${short(facts.digest)}`, {
+    return [fix(`Replace latest with ${specific} (the same image) and pin it: ${name}:${specific}@${shortDigest(facts.digest)}`, {
       range: at(start, tag.start, tag.end), newText: `${specific}@${facts.digest}`,
     }, true, true)];
   }
-  return [fix(`Pin ${name}:latest to its current digest ${short(facts.digest)}`, { range: at(start, tag.end), newText: `@${facts.digest}` }, false)];
+  return [fix(`Pin ${name}:latest to its current digest ${shortDigest(facts.digest)}`, { range: at(start, tag.end), newText: `@${facts.digest}` }, false)];
 }
 
 /** `digest-drift`: replace the pinned digest with the tag's current one (not safe: the content changes). */
@@ -241,7 +230,7 @@ export function digestDriftFixes(use: ImageUse, facts: ImageFacts | undefined): 
   const start = literalStart(use);
   const digest = use.reference?.digest;
   if (!start || !digest || !use.reference?.tag || !facts || !validDigest(facts.digest) || facts.digest === digest.text) return [];
-  return [fix(`Update the digest to the tag's current one: ${short(facts.digest)}`, { range: at(start, digest.start, digest.end), newText: facts.digest }, false, true)];
+  return [fix(`Update the digest to the tag's current one: ${shortDigest(facts.digest)}`, { range: at(start, digest.start, digest.end), newText: facts.digest }, false, true)];
 }
 
 /**
@@ -253,7 +242,7 @@ export function singlePlatformDigestFixes(use: ImageUse, facts: ImageFacts | und
   const digest = use.reference?.digest;
   if (!start || !digest || !facts || !validDigest(facts.digest) || facts.digest === digest.text) return [];
   const listed = facts.platforms?.some((platform) => platform.digest === digest.text) ?? false;
-  return [fix(`Pin the multi-platform index digest ${short(facts.digest)}`, { range: at(start, digest.start, digest.end), newText: facts.digest }, listed, true)];
+  return [fix(`Pin the multi-platform index digest ${shortDigest(facts.digest)}`, { range: at(start, digest.start, digest.end), newText: facts.digest }, listed, true)];
 }
 
 /**
@@ -271,5 +260,5 @@ export function outdatedImageFixes(use: ImageUse, facts: ImageFacts | undefined,
   if (pinned && !known) return [];
   const newText = known ? `${newer}@${known}` : newer;
   const range = at(start, tag.start, pinned ? pinned.end : tag.end);
-  return [fix(`Update to ${nameOf(use)}:${newer}${known ? `@${short(known)}` : ''}`, { range, newText }, false, true)];
+  return [fix(`Update to ${nameOf(use)}:${newer}${known ? `@${shortDigest(known)}` : ''}`, { range, newText }, false, true)];
 }

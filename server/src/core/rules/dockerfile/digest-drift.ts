@@ -1,7 +1,8 @@
 import { digestDriftFixes } from '../../fixes/images';
 import { clip } from '../../text';
 import type { DockerfileRule } from './context';
-import { answeredImages, shortDigest } from './registry-answer';
+import { shortDigest } from '../../dockerfile/image-ref';
+import { answeredImages } from './registry-answer';
 
 /**
  * `digest-drift`: `tag@digest` where the tag now points to another image. The pin holds (the

@@ -21,9 +21,3 @@ export function foundFacts(context: DockerfileContext, use: ImageUse): ImageFact
   const lookup = key ? context.registry?.get(key) : undefined;
   return lookup?.status === 'found' ? lookup.facts : undefined;
 }
-
-/** `sha256:0123456789ab…` for messages. */
-export function shortDigest(digest: string): string {
-  const colon = digest.indexOf(':');
-  return colon < 0 ? digest.slice(0, 19) : `${digest.slice(0, colon + 13)}…`;
-}

@@ -1,6 +1,7 @@
 import { singlePlatformDigestFixes } from '../../fixes/images';
 import type { DockerfileRule } from './context';
-import { answeredImages, shortDigest } from './registry-answer';
+import { shortDigest } from '../../dockerfile/image-ref';
+import { answeredImages } from './registry-answer';
 
 /**
  * `single-platform-digest`: the pinned digest is one platform's manifest while the tag is a
