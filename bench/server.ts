@@ -58,9 +58,13 @@ class BenchClient {
 
   /** `textDocument/diagnostic`: the number of diagnostics of a full report. */
   async pull(uri: string): Promise<number> {
+    return (await this.report(uri)).items.length;
+  }
+
+  async report(uri: string): Promise<{ items: unknown[] }> {
     const report = await this.connection.sendRequest<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri } });
     if (report.kind !== 'full') throw new Error(`no full diagnostic report for ${uri}`);
-    return report.items.length;
+    return report;
   }
 
   async dispose(): Promise<void> {
@@ -90,6 +94,8 @@ export interface KeystrokeRow {
   p95: number;
   max: number;
   diagnostics: number;
+  /** Size of one full report as JSON (what every keystroke sends back). */
+  reportBytes: number;
 }
 
 /** A line to type on: not a continuation (typing after `\` would join lines), not blank. */
@@ -145,7 +151,8 @@ export async function keystrokeRows(corpus: string, log: (message: string) => vo
       await server.pull(uri);
       log(`keystrokes: ${file}, ${text.split('\n').length - 1} lines (20 warm-up edits, 2 × 150 timed)`);
       const { times, diagnostics } = await keystrokes(server, uri, text, 150, 20);
-      rows.push({ file, lines: text.split('\n').length - 1, edits: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), diagnostics });
+      const reportBytes = Buffer.byteLength(JSON.stringify(await server.report(uri)));
+      rows.push({ file, lines: text.split('\n').length - 1, edits: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), diagnostics, reportBytes });
       await server.close(uri);
     }
   } finally {
@@ -179,6 +186,18 @@ export async function serverStartTimes(runs: number): Promise<number[]> {
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
     if (child.exitCode === null) child.kill();
     connection.dispose();
+  }
+  return times;
+}
+
+/** Spawn of `node -e 0` to its exit, `runs` times: what any Node.js program costs to start here. */
+export async function bareNodeTimes(runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let run = 0; run < runs + 1; run++) {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    await new Promise((resolve) => child.once('exit', resolve));
+    if (run > 0) times.push(performance.now() - started);
   }
   return times;
 }
