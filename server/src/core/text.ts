@@ -5,6 +5,12 @@ export function clip(text: string, max = 100): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** `2024-06-15` from an ISO 8601 timestamp (a registry's upload or push time); undefined for anything else. */
+export function day(iso: string | undefined): string | undefined {
+  const match = iso === undefined ? null : /^(\d{4}-\d{2}-\d{2})T/.exec(iso);
+  return match?.[1];
+}
+
 /**
  * Where each line starts in `text`, as LSP counts lines: `\r\n`, `\n` and a lone `\r` end one,
  * so a position's `character` is a UTF-16 offset into its line, as JavaScript strings count.

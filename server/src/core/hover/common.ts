@@ -30,11 +30,8 @@ export function touches(range: Range, position: Position): boolean {
   return !before(position, range.start) && !before(range.end, position);
 }
 
-/** `2024-06-15` from an ISO 8601 timestamp; undefined for anything else. */
-export function day(iso: string | undefined): string | undefined {
-  const match = iso === undefined ? null : /^(\d{4}-\d{2}-\d{2})T/.exec(iso);
-  return match?.[1];
-}
+/** Dates read the same in hovers and in finding messages. */
+export { day } from '../text';
 
 /** An index or registry URL for people: credentials removed, escaped. */
 export function displayLocation(url: string): string {

@@ -1,4 +1,4 @@
-import { clip } from '../../text';
+import { clip, day } from '../../text';
 import { isNewer, isPrerelease, sortVersions } from '../../versions/pep440';
 import type { RequirementsRule } from './context';
 import { pinFacts, pinnedRequirements, type Judgement, type PinFacts } from './pinned-release';
@@ -16,7 +16,7 @@ export function judgeOutdatedPin({ facts, release, version }: PinFacts): Judgeme
     .map((candidate) => candidate.version));
   const latest = newer[newer.length - 1];
   if (!latest) return undefined;
-  const date = facts.releases.find((candidate) => candidate.version === latest)?.uploadTime?.slice(0, 10);
+  const date = day(facts.releases.find((candidate) => candidate.version === latest)?.uploadTime);
   return { message: `${clip(facts.name)} ${clip(latest, 40)} is out${date ? ` (${date})` : ''}; this pins ${clip(version, 40)}, ${newer.length} ${newer.length === 1 ? 'release' : 'releases'} behind. Update the pin when you can test it.` };
 }
 
