@@ -5,25 +5,21 @@
  * is configured). Every edit touches the specifier or version token only; docs/fixes.md lists
  * which fixes are safe (applied by fix-all and `check --fix`).
  */
-import type { Lookup, PackageFacts, PackageRelease, Vulnerability } from '../facts';
+import type { PackageFacts, PackageRelease, Vulnerability } from '../facts';
 import { breakArgsOptions, type RequirementEntry, type SpecifierToken } from '../requirements/parse';
 import { parseRequirementLine } from '../requirements/requirement-line';
 import { clip } from '../text';
 import type { Fix, Position, Range } from '../types';
 import { isNewer, isPrerelease, isValidVersion, versionsEqual } from '../versions/pep440';
-import { allows, highestSatisfying, installableReleases, latestRelease, type SelectOptions } from '../versions/select';
+import type { RequirementsContext } from '../rules/requirements/context';
+import { allows, highestSatisfying, installableReleases, latestRelease } from '../versions/select';
 import { insertAt, replace, writableVersion } from './common';
 
-/** What the requirement fix builders need besides the entry. */
-export interface RequirementFixContext {
-  /** The file's text (line endings for hash lines). */
-  text: string;
-  /** `pinHygiene.prereleases` (or the file's `--pre`) and `pinHygiene.python.version`. */
-  select: SelectOptions;
-  /** The workspace environment's installed distributions: normalised name → version. */
-  installed?: ReadonlyMap<string, string>;
-  packages?: ReadonlyMap<string, Lookup<PackageFacts>>;
-}
+/**
+ * What the requirement fix builders need besides the entry: the part of a requirements rule's
+ * context they read (a RUN pip install passes its own, with no file text).
+ */
+export type RequirementFixContext = Pick<RequirementsContext, 'text' | 'select' | 'installed' | 'packages'>;
 
 /** `${NAME}` as pip expands it; masked with same-length placeholders so offsets stay exact. */
 const ENV_VAR_RE = /\$\{[A-Z0-9_]+\}/g;
