@@ -11,7 +11,7 @@ import { nameRange, versionRange } from '../../fixes/installs';
 import { outdatedFixes, unknownVersionFixes, vulnerableFixes, yankedFixes, type PinnedFixInput } from '../../fixes/requirements';
 import type { Fix, Range, RuleId } from '../../types';
 import { judgeOutdatedPin } from '../requirements/outdated-pin';
-import { pinnedReleaseOf, type PinFacts } from '../requirements/pinned-release';
+import { pinnedReleaseOf, type Judgement, type PinFacts } from '../requirements/pinned-release';
 import { judgeUnknownPackage } from '../requirements/unknown-package';
 import { judgeUnknownVersion } from '../requirements/unknown-version';
 import { judgeVulnerableVersion } from '../requirements/vulnerable-version';
@@ -74,52 +74,40 @@ export const pipInstallUnknownPackage: DockerfileRule = {
   },
 };
 
+/**
+ * A registry rule over the RUN lines' exact pip pins: the requirements rule's `judge` decides and
+ * words the finding; the fixes are the requirement ones, on the version token when it is exact.
+ */
+function judgeInstalls<J extends Judgement>(context: DockerfileContext, rule: RuleId, judge: (pin: PinFacts) => J | undefined, fixes: (input: PinnedFixInput, judgement: J) => Fix[]): RawDockerfileFinding[] {
+  return pinnedInstalls(context).flatMap((pinned) => {
+    const judgement = judge(pinned);
+    const { fixInput } = pinned;
+    return judgement ? [finding(rule, pinned, pinned.range, judgement.message, guardFixes(() => (fixInput ? fixes(fixInput, judgement) : [])))] : [];
+  });
+}
+
 /** `unknown-version`: the pinned version does not exist on the index. */
 export const pipInstallUnknownVersion: DockerfileRule = {
   id: 'unknown-version',
-  check(context) {
-    return pinnedInstalls(context).flatMap((pinned) => {
-      const judgement = judgeUnknownVersion(pinned);
-      return judgement ? [finding('unknown-version', pinned, pinned.range, judgement.message,
-        guardFixes(() => (pinned.fixInput ? unknownVersionFixes(pinned.fixInput, fixContext(context)) : [])))] : [];
-    });
-  },
+  check: (context) => judgeInstalls(context, 'unknown-version', judgeUnknownVersion, (input) => unknownVersionFixes(input, fixContext(context))),
 };
 
 /** `yanked-version`: the pinned release is yanked (PEP 592). */
 export const pipInstallYankedVersion: DockerfileRule = {
   id: 'yanked-version',
-  check(context) {
-    return pinnedInstalls(context).flatMap((pinned) => {
-      const judgement = judgeYankedVersion(pinned);
-      return judgement ? [finding('yanked-version', pinned, pinned.range, judgement.message,
-        guardFixes(() => (pinned.fixInput ? yankedFixes(pinned.fixInput, fixContext(context)) : [])))] : [];
-    });
-  },
+  check: (context) => judgeInstalls(context, 'yanked-version', judgeYankedVersion, (input) => yankedFixes(input, fixContext(context))),
 };
 
 /** `vulnerable-version`: the index reports known vulnerabilities for the pinned version. */
 export const pipInstallVulnerableVersion: DockerfileRule = {
   id: 'vulnerable-version',
-  check(context) {
-    return pinnedInstalls(context).flatMap((pinned) => {
-      const judgement = judgeVulnerableVersion(pinned);
-      return judgement ? [finding('vulnerable-version', pinned, pinned.range, judgement.message,
-        guardFixes(() => (pinned.fixInput ? vulnerableFixes(pinned.fixInput, judgement.known, fixContext(context)) : [])))] : [];
-    });
-  },
+  check: (context) => judgeInstalls(context, 'vulnerable-version', judgeVulnerableVersion, (input, { known }) => vulnerableFixes(input, known, fixContext(context))),
 };
 
 /** `outdated-pin`: a newer final, non-yanked release exists (a hint by default). */
 export const pipInstallOutdatedPin: DockerfileRule = {
   id: 'outdated-pin',
-  check(context) {
-    return pinnedInstalls(context).flatMap((pinned) => {
-      const judgement = judgeOutdatedPin(pinned);
-      return judgement ? [finding('outdated-pin', pinned, pinned.range, judgement.message,
-        guardFixes(() => (pinned.fixInput ? outdatedFixes(pinned.fixInput, fixContext(context)) : [])))] : [];
-    });
-  },
+  check: (context) => judgeInstalls(context, 'outdated-pin', judgeOutdatedPin, (input) => outdatedFixes(input, fixContext(context))),
 };
 
 /** The registry rules for RUN pip installs, in the order of rules/requirements/index.ts. */

@@ -1,9 +1,8 @@
 import { clip, day } from '../../text';
 import { isNewer, isPrerelease, sortVersions } from '../../versions/pep440';
 import type { RequirementsRule } from './context';
-import { pinFacts, pinnedRequirements, type Judgement, type PinFacts } from './pinned-release';
+import { judgePins, type Judgement, type PinFacts } from './pinned-release';
 import { outdatedFixes } from '../../fixes/requirements';
-import { guardFixes } from '../../fixes/common';
 
 /**
  * The verdict on an exact pin: a finding when a newer final, non-yanked release with files exists
@@ -23,18 +22,5 @@ export function judgeOutdatedPin({ facts, release, version }: PinFacts): Judgeme
 /** `outdated-pin`: a newer final, non-yanked release exists (SPEC §3, net; a hint by default). */
 export const outdatedPin: RequirementsRule = {
   id: 'outdated-pin',
-  check(context) {
-    return pinnedRequirements(context).flatMap((pinned) => {
-      const judgement = judgeOutdatedPin(pinFacts(pinned));
-      if (!judgement) return [];
-      return [{
-        rule: 'outdated-pin' as const,
-        message: judgement.message,
-        range: pinned.clause.versionRange,
-        dependency: pinned.entry.normalizedName,
-        logical: pinned.entry.logical,
-        fixes: guardFixes(() => outdatedFixes(pinned, context)),
-      }];
-    });
-  },
+  check: (context) => judgePins(context, 'outdated-pin', judgeOutdatedPin, (pinned) => outdatedFixes(pinned, context)),
 };

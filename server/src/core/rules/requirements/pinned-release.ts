@@ -1,7 +1,9 @@
 import type { PackageFacts, PackageRelease } from '../../facts';
+import { guardFixes } from '../../fixes/common';
 import type { RequirementEntry, SpecifierToken } from '../../requirements/parse';
+import type { Fix, RuleId } from '../../types';
 import { versionsEqual } from '../../versions/pep440';
-import type { RequirementsContext } from './context';
+import type { RawFinding, RequirementsContext } from './context';
 import { isExactPin } from './loose-requirement';
 
 /**
@@ -36,7 +38,7 @@ export function pinnedReleaseOf(facts: PackageFacts, operator: string | undefine
 }
 
 /** The pin as the registry rules judge it. */
-export function pinFacts(pinned: PinnedRequirement): PinFacts {
+function pinFacts(pinned: PinnedRequirement): PinFacts {
   return { facts: pinned.facts, release: pinned.release, version: pinned.clause.version };
 }
 
@@ -55,4 +57,23 @@ export function pinnedRequirements(context: RequirementsContext): PinnedRequirem
     pinned.push({ entry, clause, facts: lookup.facts, release: pinnedReleaseOf(lookup.facts, clause.operator, clause.version) });
   }
   return pinned;
+}
+
+/**
+ * A registry rule over the file's exact pins: `judge` decides and words the finding (shared with
+ * RUN pip installs), which sits on the version token with the rule's fixes.
+ */
+export function judgePins<J extends Judgement>(context: RequirementsContext, rule: RuleId, judge: (pin: PinFacts) => J | undefined, fixes: (pinned: PinnedRequirement, judgement: J) => Fix[]): RawFinding[] {
+  return pinnedRequirements(context).flatMap((pinned) => {
+    const judgement = judge(pinFacts(pinned));
+    if (!judgement) return [];
+    return [{
+      rule,
+      message: judgement.message,
+      range: pinned.clause.versionRange,
+      dependency: pinned.entry.normalizedName,
+      logical: pinned.entry.logical,
+      fixes: guardFixes(() => fixes(pinned, judgement)),
+    }];
+  });
 }

@@ -1,9 +1,8 @@
 import { clip } from '../../text';
 import { sortVersions } from '../../versions/pep440';
 import type { RequirementsRule } from './context';
-import { pinFacts, pinnedRequirements, type Judgement, type PinFacts } from './pinned-release';
+import { judgePins, type Judgement, type PinFacts } from './pinned-release';
 import { unknownVersionFixes } from '../../fixes/requirements';
-import { guardFixes } from '../../fixes/common';
 
 /** The verdict on an exact pin: a finding when the index has no such version (shared with RUN pip installs). */
 export function judgeUnknownVersion({ facts, release, version }: PinFacts): Judgement | undefined {
@@ -16,18 +15,5 @@ export function judgeUnknownVersion({ facts, release, version }: PinFacts): Judg
 /** `unknown-version`: the pinned version does not exist on the index (SPEC §3, net). */
 export const unknownVersion: RequirementsRule = {
   id: 'unknown-version',
-  check(context) {
-    return pinnedRequirements(context).flatMap((pinned) => {
-      const judgement = judgeUnknownVersion(pinFacts(pinned));
-      if (!judgement) return [];
-      return [{
-        rule: 'unknown-version' as const,
-        message: judgement.message,
-        range: pinned.clause.versionRange,
-        dependency: pinned.entry.normalizedName,
-        logical: pinned.entry.logical,
-        fixes: guardFixes(() => unknownVersionFixes(pinned, context)),
-      }];
-    });
-  },
+  check: (context) => judgePins(context, 'unknown-version', judgeUnknownVersion, (pinned) => unknownVersionFixes(pinned, context)),
 };

@@ -1,9 +1,8 @@
 import type { Vulnerability } from '../../facts';
 import { clip } from '../../text';
 import type { RequirementsRule } from './context';
-import { pinFacts, pinnedRequirements, type Judgement, type PinFacts } from './pinned-release';
+import { judgePins, type Judgement, type PinFacts } from './pinned-release';
 import { vulnerableFixes } from '../../fixes/requirements';
-import { guardFixes } from '../../fixes/common';
 
 /**
  * The verdict on an exact pin: a finding when the index reports known vulnerabilities for its
@@ -25,18 +24,5 @@ export function judgeVulnerableVersion({ facts, release, version }: PinFacts): (
 /** `vulnerable-version`: the index reports known vulnerabilities for the pinned version (SPEC §3, net). */
 export const vulnerableVersion: RequirementsRule = {
   id: 'vulnerable-version',
-  check(context) {
-    return pinnedRequirements(context).flatMap((pinned) => {
-      const judgement = judgeVulnerableVersion(pinFacts(pinned));
-      if (!judgement) return [];
-      return [{
-        rule: 'vulnerable-version' as const,
-        message: judgement.message,
-        range: pinned.clause.versionRange,
-        dependency: pinned.entry.normalizedName,
-        logical: pinned.entry.logical,
-        fixes: guardFixes(() => vulnerableFixes(pinned, judgement.known, context)),
-      }];
-    });
-  },
+  check: (context) => judgePins(context, 'vulnerable-version', judgeVulnerableVersion, (pinned, { known }) => vulnerableFixes(pinned, known, context)),
 };

@@ -1,8 +1,7 @@
 import { clip } from '../../text';
 import type { RequirementsRule } from './context';
-import { pinFacts, pinnedRequirements, type Judgement, type PinFacts } from './pinned-release';
+import { judgePins, type Judgement, type PinFacts } from './pinned-release';
 import { yankedFixes } from '../../fixes/requirements';
-import { guardFixes } from '../../fixes/common';
 
 /** The verdict on an exact pin: a finding when the release it names is yanked (shared with RUN pip installs). */
 export function judgeYankedVersion({ facts, release, version }: PinFacts): Judgement | undefined {
@@ -18,18 +17,5 @@ export function judgeYankedVersion({ facts, release, version }: PinFacts): Judge
  */
 export const yankedVersion: RequirementsRule = {
   id: 'yanked-version',
-  check(context) {
-    return pinnedRequirements(context).flatMap((pinned) => {
-      const judgement = judgeYankedVersion(pinFacts(pinned));
-      if (!judgement) return [];
-      return [{
-        rule: 'yanked-version' as const,
-        message: judgement.message,
-        range: pinned.clause.versionRange,
-        dependency: pinned.entry.normalizedName,
-        logical: pinned.entry.logical,
-        fixes: guardFixes(() => yankedFixes(pinned, context)),
-      }];
-    });
-  },
+  check: (context) => judgePins(context, 'yanked-version', judgeYankedVersion, (pinned) => yankedFixes(pinned, context)),
 };
