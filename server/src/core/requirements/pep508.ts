@@ -88,7 +88,6 @@ const RULES = {
 
 type RuleName = keyof typeof RULES | 'END';
 
-const WHOLE_SPECIFIER = new RegExp(`^(?:${SPECIFIER_SOURCE})$`, 'i');
 const FULL_SPECIFIER = new RegExp(`^\\s*(?:${SPECIFIER_SOURCE})\\s*$`, 'i');
 
 class SyntaxFailure {
@@ -104,6 +103,12 @@ class Tokenizer {
   /** The token `check` found and `read` takes: its rule and where it ends (no match objects: `test` sets `lastIndex`). */
   private nextName: RuleName | undefined;
   private nextEnd = 0;
+  /**
+   * The groups of the last SPECIFIER token (operator and version). The sticky match at a position
+   * takes the same alternative and groups as an anchored match of the token's own text would, so
+   * the token is not matched twice.
+   */
+  specifierMatch: RegExpExecArray | null = null;
 
   constructor(readonly source: string) {}
 
@@ -119,7 +124,11 @@ class Tokenizer {
     }
     const rule = RULES[name];
     rule.lastIndex = this.position;
-    if (!rule.test(this.source)) return false;
+    if (name === 'SPECIFIER') {
+      const match = rule.exec(this.source);
+      if (!match) return false;
+      if (!peek) this.specifierMatch = match;
+    } else if (!rule.test(this.source)) return false;
     if (!peek) {
       this.nextName = name;
       this.nextEnd = rule.lastIndex;
@@ -277,10 +286,16 @@ function parseVersionMany(tokenizer: Tokenizer): SpecifierClause[] {
   while (tokenizer.check('SPECIFIER')) {
     const spanStart = tokenizer.position;
     const token = tokenizer.read();
-    const match = WHOLE_SPECIFIER.exec(token.text);
-    const groups = match ? match.slice(1).filter((group) => group !== undefined) : [];
-    const operator = groups[0] ?? '';
-    const version = groups[1] ?? '';
+    const match = tokenizer.specifierMatch;
+    // The first group that took part is the operator, the next one its version (one alternative matched).
+    let operator = '';
+    let version = '';
+    if (match && match[0] === token.text) {
+      let group = 1;
+      while (group < match.length && match[group] === undefined) group += 1;
+      operator = match[group] ?? '';
+      version = match[group + 1] ?? '';
+    }
     clauses.push({ operator, version, start: spanStart, end: tokenizer.position, versionStart: tokenizer.position - version.length });
     if (tokenizer.check('VERSION_PREFIX_TRAIL', true)) {
       const message = operator === '==' || operator === '!='
@@ -372,6 +387,9 @@ function parseMarkerOp(tokenizer: Tokenizer): string {
 /** `SpecifierSet(text)` splits on commas and re-validates each part (`demo===x,y` fails on `y`). */
 function validateSpecifierSet(source: string, requirement: Pep508Requirement): ParseError | undefined {
   if (!requirement.specifierSpan || requirement.specifiers.length === 0) return undefined;
+  // Only `===` takes a comma into its token; every other part between commas is one clause that
+  // already matched the specifier grammar, with blanks around it.
+  if (!requirement.specifiers.some((clause) => clause.operator === '===')) return undefined;
   const first = requirement.specifiers[0] as SpecifierClause;
   const last = requirement.specifiers[requirement.specifiers.length - 1] as SpecifierClause;
   let offset = first.start;
