@@ -97,7 +97,12 @@ export function usesEnvVariable(text: string): boolean {
 export function parseRequirementsFile(text: string): RequirementsDocument {
   const { lines, comments, lineCount } = preprocess(text);
   const entries: Entry[] = [];
-  for (const logical of lines) entries.push(...parseLogicalLine(logical));
+  for (const logical of lines) {
+    const parsed = parseLogicalLine(logical);
+    // Nearly every line gives one entry: no spread for it.
+    if (parsed.length === 1) entries.push(parsed[0] as Entry);
+    else entries.push(...parsed);
+  }
   return { entries, comments, lineCount };
 }
 

@@ -86,7 +86,7 @@ export function parseRequirementLine(text: string): Result<PipRequirement> {
       name: shift(requirement.name),
       normalizedName: normalizeName(requirement.name.text),
       extras: requirement.extras.map(shift),
-      specifiers: requirement.specifiers.map((clause) => ({ ...shift(clause), versionStart: clause.versionStart + lead })),
+      specifiers: lead === 0 ? requirement.specifiers : requirement.specifiers.map((clause) => ({ ...shift(clause), versionStart: clause.versionStart + lead })),
       specifierSpan: requirement.specifierSpan && shift(requirement.specifierSpan),
       url: requirement.url && shift(requirement.url),
       marker: marker ?? (requirement.marker && {
