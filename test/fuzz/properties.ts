@@ -9,6 +9,7 @@
 import { analyze, imagesToLookUp, packagesToLookUp } from '../../server/src/core/analyze';
 import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts, PackageRelease } from '../../server/src/core/facts';
 import type { AnalysisHost, IncludeResult } from '../../server/src/core/host';
+import { applyEdits as applyFixEdits, fixAllEdits } from '../../server/src/core/fixes/apply';
 import type { FileKind, Finding, Position, Range } from '../../server/src/core/types';
 import { DIGEST, IMAGE_TAGS, VERSIONS } from './generators';
 
@@ -136,6 +137,8 @@ export interface FuzzCase {
   path?: string;
   /** False: the fixes' edits are checked but the fixed texts are not analysed again (the text may itself be a fixed one). */
   reanalyseFixes?: boolean;
+  /** Registry answers to use instead of those derived from `registrySeed` (those of the text before a fix). */
+  answers?: { packages?: Map<string, Lookup<PackageFacts>>; images?: Map<string, Lookup<ImageFacts>>; npmPackages?: Map<string, Lookup<NpmPackageFacts>> };
 }
 
 export interface CheckResult {
@@ -147,20 +150,41 @@ export interface CheckResult {
 export async function checkCase(testCase: FuzzCase): Promise<CheckResult> {
   const { kind, text, registrySeed } = testCase;
   const online = registrySeed !== undefined;
-  const started = performance.now();
-  const result = await analyze({
-    path: testCase.path ?? (kind === 'dockerfile' ? '/p/Dockerfile' : '/p/requirements.txt'),
-    text, kind,
-    settings: { severity: {}, pythonVersion: online && registrySeed % 2 === 0 ? '3.12' : undefined, prereleases: online && registrySeed % 3 === 0 },
-    host: fuzzHost,
+  // The same answers for the text and for its fixed versions (a fix changes pins, not which projects exist).
+  const answers = testCase.answers ?? {
     packages: online ? fakePackages(text, registrySeed) : undefined,
     images: online && kind === 'dockerfile' ? fakeImages(text, registrySeed) : undefined,
     npmPackages: online && kind === 'dockerfile' ? fakeNpm(registrySeed) : undefined,
+  };
+  const analyse = (input: string) => analyze({
+    path: testCase.path ?? (kind === 'dockerfile' ? '/p/Dockerfile' : '/p/requirements.txt'),
+    text: input, kind,
+    settings: { severity: {}, pythonVersion: online && registrySeed % 2 === 0 ? '3.12' : undefined, prereleases: online && registrySeed % 3 === 0 },
+    host: fuzzHost,
+    ...answers,
     installed: online && registrySeed % 5 === 0 ? new Map([['requests', '2.31.0'], ['django', '4.2.16']]) : undefined,
   });
+  const started = performance.now();
+  const result = await analyse(text);
   const ms = performance.now() - started;
   if (ms > TIME_BOUND_MS) throw new Error(`analysis took ${ms.toFixed(0)} ms (bound ${TIME_BOUND_MS} ms)`);
   checkFindings(text, result.findings);
+  if (testCase.reanalyseFixes !== false) {
+    // Fix all in file (source.fixAll, check --fix): its edits never collide, and repeating it
+    // settles within three passes (a pin written in hash-checking mode earns its hashes in the
+    // next pass: docs/hardening.md).
+    let current = text;
+    let findings = result.findings;
+    for (let pass = 1; ; pass++) {
+      const applied = applyFixEdits(current, fixAllEdits(findings));
+      if (applied.rejected.length > 0) throw new Error(`fix-all pass ${pass} produced colliding edits: ${JSON.stringify(applied.rejected)}`);
+      if (applied.applied.length === 0 || applied.text === current) break;
+      if (pass === 3) throw new Error(`fix-all still changes the text in pass 3: ${JSON.stringify(current)} → ${JSON.stringify(applied.text)}`);
+      current = applied.text;
+      findings = (await analyse(current)).findings;
+      checkFindings(current, findings);
+    }
+  }
   if (testCase.reanalyseFixes !== false) {
     let fixes = 0;
     for (const fix of result.findings.flatMap((finding) => finding.fixes ?? [])) {
@@ -170,7 +194,7 @@ export async function checkCase(testCase: FuzzCase): Promise<CheckResult> {
         .sort((a, b) => a.span[0] - b.span[0]);
       const fixedText = applyEdits(text, edits);
       try {
-        await checkCase({ ...testCase, text: fixedText, reanalyseFixes: false });
+        await checkCase({ ...testCase, text: fixedText, reanalyseFixes: false, answers });
       } catch (error) {
         throw new Error(`after fix "${fix.title}": ${(error as Error).message}\nfixed text: ${JSON.stringify(fixedText)}`, { cause: error });
       }

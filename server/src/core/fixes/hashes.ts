@@ -46,6 +46,9 @@ export function hashEdit(entry: RequirementEntry, release: PackageRelease, text:
   const missing = releaseHashes(release).filter((digest) => !written.has(digest));
   const length = entry.logical.text.length;
   if (missing.length === 0 || length === 0) return undefined;
+  // After a bare `--` pip's option parser takes nothing as an option: hashes written there would
+  // be ignored, and fix-all would add them again on every run.
+  if (/(?:^|\s)--(?=\s|$)/.test(entry.logical.text)) return undefined;
   // Just after the logical line's last character: before trailing whitespace, a comment, or the
   // backslash of a continuation that leads only to a comment line or the end of the file.
   const at = entry.logical.rangeOf(length - 1, length).end;
