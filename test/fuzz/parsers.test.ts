@@ -12,7 +12,7 @@ import { dockerfileText, randomText, requirementsText } from './generators';
 import { checkCase, checkFindings, TIME_BOUND_MS } from './properties';
 
 /** Cases per property in CI; FUZZ_RUNS raises it, FUZZ_SEED replays a reported failure. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const options = { numRuns: RUNS, seed: SEED, endOnFailure: false };
 
