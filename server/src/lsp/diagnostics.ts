@@ -15,7 +15,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalyzeRequest } from '../core/analyze';
 import { fileKindOf } from '../core/file-kinds';
-import { NO_FILES_HOST } from '../core/host';
+import { NO_FILES_HOST, type AnalysisHost } from '../core/host';
 import type { FileKind, Finding } from '../core/types';
 import { PythonEnvironments } from '../node/python-env';
 import { MAX_FILE_BYTES } from '../node/files';
@@ -25,7 +25,7 @@ import { toDiagnostic } from './convert';
 import { tooLargeReport } from './too-large';
 import { editorHost } from './host';
 import type { Logger } from './log';
-import { locate, pathKey, samePath } from './paths';
+import { locate, pathKey, samePath, type DocumentLocation } from './paths';
 import type { InstallAnswers, RegistryLookups } from './registry';
 import type { SettingsStore } from './settings';
 
@@ -94,12 +94,21 @@ export class DiagnosticsProvider {
     if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) return undefined;
     if (token?.isCancellationRequested) return undefined;
     const host = location.onDisk ? editorHost({ openText: (path) => this.openText(path), touched: () => undefined, dockerfileFolder: () => undefined }) : NO_FILES_HOST;
+    return { request: await this.requestOf(uri, location, kind, text, settings, host), version: document.version };
+  }
+
+  /**
+   * The request for `analyze`: the document with the registry answers already in (or none yet:
+   * lookups never hold up the offline findings) and the workspace's installed versions.
+   * A cancelled `token` stops it before the environment is read.
+   */
+  private async requestOf(uri: string, location: DocumentLocation, kind: FileKind, text: string, settings: PinHygieneSettings, host: AnalysisHost, token?: CancellationToken): Promise<AnalyzeRequest> {
     const installs = kind === 'dockerfile' ? await this.installsFor(uri, text, settings) : undefined;
     const packages = kind === 'pip-requirements' ? await this.packagesFor(uri, text, settings) : installs?.packages;
     const images = kind === 'dockerfile' ? this.imagesFor(uri, text, settings) : undefined;
+    if (token) throwIfCancelled(token);
     const installed = kind === 'pip-requirements' && location.onDisk ? await this.installedFor(uri, location.path, settings) : undefined;
-    const request: AnalyzeRequest = { path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images, installed, npmPackages: installs?.npmPackages };
-    return { request, version: document.version };
+    return { path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images, installed, npmPackages: installs?.npmPackages };
   }
 
   /** The workspace's Python environment for a requirements file (python-env.ts); never rejects. */
@@ -188,14 +197,8 @@ export class DiagnosticsProvider {
         dockerfileFolder: (path) => dependencies.dockerfileFolders.add(pathKey(path)),
       })
       : NO_FILES_HOST;
-    // Answers already in (or none yet): lookups never hold up the offline findings.
-    const installs = kind === 'dockerfile' ? await this.installsFor(uri, text, settings) : undefined;
-    const packages = kind === 'pip-requirements' ? await this.packagesFor(uri, text, settings) : installs?.packages;
-    const images = kind === 'dockerfile' ? this.imagesFor(uri, text, settings) : undefined;
-    throwIfCancelled(token);
     const started = Date.now();
-    const installed = kind === 'pip-requirements' && location.onDisk ? await this.installedFor(uri, location.path, settings) : undefined;
-    const result = await analyze({ path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images, installed, npmPackages: installs?.npmPackages });
+    const result = await analyze(await this.requestOf(uri, location, kind, text, settings, host, token));
     // Closed while the analysis ran: forget() has already been called for it.
     if (this.documents.get(uri) !== undefined) this.dependencies.set(uri, dependencies);
     throwIfCancelled(token);
