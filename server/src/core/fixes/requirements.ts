@@ -12,7 +12,7 @@ import { clip } from '../text';
 import type { Fix, Position, Range } from '../types';
 import { isNewer, isPrerelease, isValidVersion, versionsEqual } from '../versions/pep440';
 import type { RequirementsContext } from '../rules/requirements/context';
-import { allows, highestSatisfying, installableReleases, latestRelease } from '../versions/select';
+import { allows, highestSatisfying, installableReleases, latestRelease, specifierText } from '../versions/select';
 import { insertAt, replace, writableVersion } from './common';
 
 /**
@@ -103,7 +103,7 @@ export function unpinnedFixes(entry: RequirementEntry, context: RequirementFixCo
 export function looseFixes(entry: RequirementEntry, context: RequirementFixContext): Fix[] {
   const range = specifierClausesRange(entry);
   if (!range || entry.specifiers.some((clause) => clause.usesVariable)) return [];
-  const specifier = entry.specifiers.map((clause) => `${clause.operator}${clause.version}`).join(',');
+  const specifier = specifierText(entry.specifiers);
   const name = displayName(entry);
   const fixes: Fix[] = [];
   const taken: string[] = [];

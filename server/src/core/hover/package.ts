@@ -9,7 +9,7 @@ import { isExactPin } from '../rules/requirements/loose-requirement';
 import { pinnedReleaseOf } from '../rules/requirements/pinned-release';
 import type { AnalysisSettings } from '../settings';
 import { isNewer, isPrerelease, versionsEqual } from '../versions/pep440';
-import { allows, highestSatisfying, installableReleases, latestRelease, type SelectOptions } from '../versions/select';
+import { allows, highestSatisfying, installableReleases, latestRelease, specifierText, type SelectOptions } from '../versions/select';
 import { bullets, count, day, displayLocation, lookupStatus, own, sections, type HoverOptions } from './common';
 
 /** One clause of a specifier, as written. */
@@ -41,7 +41,7 @@ const PYPI_SIMPLE = /^https:\/\/pypi\.org\/simple\/?$/i;
 
 export function packageHover({ dependency, lookup, settings, installed, options }: PackageHoverInput): string {
   const facts = lookup?.status === 'found' ? lookup.facts : undefined;
-  const specifier = dependency.clauses.map((clause) => `${clause.operator}${clause.version}`).join(',');
+  const specifier = specifierText(dependency.clauses);
   const exact = isExactPin(dependency.clauses) ? dependency.clauses[0] : undefined;
   const select: SelectOptions = { prereleases: settings.prereleases, pythonVersion: settings.pythonVersion };
   const forPython = settings.pythonVersion === undefined ? '' : ` for Python ${escapeMarkdown(settings.pythonVersion, 20)}`;

@@ -27,6 +27,11 @@ export function installableReleases(facts: PackageFacts, options: SelectOptions 
   return sortVersions([...byVersion.keys()]).map((version) => byVersion.get(version) as PackageRelease);
 }
 
+/** Clauses as one specifier (`>=1.0,<2`; `` for none), as the functions below read it. */
+export function specifierText(clauses: readonly { operator: string; version: string }[]): string {
+  return clauses.map((clause) => `${clause.operator}${clause.version}`).join(',');
+}
+
 /**
  * The highest installable release `specifier` (`>=1.0,<2`, `` for none) allows; undefined when none
  * does, or when the specifier is not PEP 440 (a `${VAR}` or a typo: no guessing).

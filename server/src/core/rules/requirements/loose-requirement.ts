@@ -1,6 +1,7 @@
 import type { SpecifierToken } from '../../requirements/parse';
 import type { RequirementsRule } from './context';
 import { clip } from '../../text';
+import { specifierText } from '../../versions/select';
 import { looseFixes } from '../../fixes/requirements';
 import { guardFixes } from '../../fixes/common';
 
@@ -20,7 +21,7 @@ export const looseRequirement: RequirementsRule = {
     return context.document.entries.flatMap((entry) => {
       if (entry.kind !== 'requirement' || entry.form !== 'named' || entry.url || entry.nameUsesVariable || !entry.name) return [];
       if (entry.specifiers.length === 0 || isExactPin(entry.specifiers)) return [];
-      const written = clip(entry.specifiers.map((clause) => `${clause.operator}${clause.version}`).join(','));
+      const written = clip(specifierText(entry.specifiers));
       const wildcard = entry.specifiers.length === 1 && entry.specifiers[0]?.version.endsWith('.*');
       const why = wildcard ? `${written} matches every release with that prefix` : `${written} allows more than one version`;
       return [{
