@@ -18,7 +18,7 @@ import { createDockerClient, type DockerClient } from './docker';
 import { createDockerHubClient, DockerHubError, type DockerHubClient, type HubTag } from './docker-hub';
 import { readDockerCredentials, type DockerCredentials } from './docker-config';
 import { createHttpClient, type ClosableHttpClient, type HttpClientOptions } from './http-client';
-import { CANCELLED, SharedLookups } from './shared-lookups';
+import { CANCELLED, lookUpEach, SharedLookups } from './shared-lookups';
 
 /** Lookups for one file run this many at a time. */
 const CONCURRENCY = 4;
@@ -251,24 +251,14 @@ export function createImageLookups(options: ImageLookupsOptions): ImageLookups {
     return inflight.join(key, signal, (lookupSignal) => answer(key, lookupSignal));
   };
 
-  const lookUp: ImageLookups['lookUp'] = async (keys, request = {}) => {
-    const result = new Map<string, Lookup<ImageFacts>>();
-    let next = 0;
-    let done = 0;
-    const worker = async () => {
-      while (next < keys.length && !request.signal?.aborted) {
-        const key = keys[next++] as string;
-        const answer = await ask(key, request.signal);
-        if (answer.status === 'failed' && answer !== CANCELLED && !quiet.has(answer) && !request.signal?.aborted) {
-          options.onRegistryFailure?.(key.slice(0, key.indexOf('/')), answer.message);
-        }
-        result.set(key, answer);
-        request.onProgress?.(++done, keys.length);
+  const lookUp: ImageLookups['lookUp'] = (keys, request = {}) =>
+    lookUpEach(keys, CONCURRENCY, request, async (key) => {
+      const answer = await ask(key, request.signal);
+      if (answer.status === 'failed' && answer !== CANCELLED && !quiet.has(answer) && !request.signal?.aborted) {
+        options.onRegistryFailure?.(key.slice(0, key.indexOf('/')), answer.message);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, keys.length) }, worker));
-    return result;
-  };
+      return answer;
+    });
 
   return {
     lookUp,

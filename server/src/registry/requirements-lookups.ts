@@ -7,7 +7,7 @@
  * their npm/yarn/pnpm packages through the npm client on the same HTTP client (`lookUpNpm`).
  */
 import { packagesToLookUp } from '../core/analyze';
-import { CANCELLED, SharedLookups } from './shared-lookups';
+import { CANCELLED, lookUpEach, SharedLookups } from './shared-lookups';
 import type { Lookup, NpmPackageFacts, PackageFacts } from '../core/facts';
 import { parseRequirementsFile } from '../core/requirements/parse';
 import { isExactPin } from '../core/rules/requirements/loose-requirement';
@@ -126,38 +126,15 @@ export function createRequirementsLookups(options: RequirementsLookupsOptions): 
   const lookUpNpm: RequirementsLookups['lookUpNpm'] = async (names, request = {}) => {
     npmRegistry ??= options.npmRegistry !== undefined ? Promise.resolve(options.npmRegistry) : npmRegistryFor({ env: options.env });
     const registry = await npmRegistry;
-    const result = new Map<string, Lookup<NpmPackageFacts>>();
-    const unique = [...new Set(names)];
-    let next = 0;
-    let done = 0;
-    const worker = async () => {
-      while (next < unique.length && !request.signal?.aborted) {
-        const name = unique[next++] as string;
-        const answer = await npmInflight.join(`${registry}\u0000${name}`, request.signal, (signal) => npm.lookup(name, { registry, signal }));
-        if (answer.status === 'failed' && answer !== CANCELLED && !request.signal?.aborted) options.onIndexFailure?.(registry, answer.message);
-        result.set(name, answer);
-        request.onProgress?.(++done, unique.length);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, unique.length) }, worker));
-    return result;
+    return lookUpEach<NpmPackageFacts>([...new Set(names)], CONCURRENCY, request, async (name) => {
+      const answer = await npmInflight.join(`${registry}\u0000${name}`, request.signal, (signal) => npm.lookup(name, { registry, signal }));
+      if (answer.status === 'failed' && answer !== CANCELLED && !request.signal?.aborted) options.onIndexFailure?.(registry, answer.message);
+      return answer;
+    });
   };
 
-  const lookUp: RequirementsLookups['lookUp'] = async (planned, request = {}) => {
-    const result = new Map<string, Lookup<PackageFacts>>();
-    const { names, indexes } = planned;
-    let next = 0;
-    let done = 0;
-    const worker = async () => {
-      while (next < names.length && !request.signal?.aborted) {
-        const name = names[next++] as string;
-        result.set(name, await lookupEverywhere(name, indexes, planned.pinned.get(name) ?? [], request.signal));
-        request.onProgress?.(++done, names.length);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, names.length) }, worker));
-    return result;
-  };
+  const lookUp: RequirementsLookups['lookUp'] = (planned, request = {}) =>
+    lookUpEach(planned.names, CONCURRENCY, request, (name) => lookupEverywhere(name, planned.indexes, planned.pinned.get(name) ?? [], request.signal));
 
   return {
     plan,

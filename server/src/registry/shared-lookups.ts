@@ -56,3 +56,28 @@ export class SharedLookups<T> {
     this.inflight.clear();
   }
 }
+
+/**
+ * Answers for `keys`, at most `concurrency` asked at a time, in the list's order; once
+ * `request.signal` aborts no further key is asked (those keys get no answer).
+ * `request.onProgress` hears after each answer how many are done out of how many.
+ */
+export async function lookUpEach<T>(
+  keys: readonly string[],
+  concurrency: number,
+  request: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ask: (key: string) => Promise<Lookup<T>>,
+): Promise<Map<string, Lookup<T>>> {
+  const result = new Map<string, Lookup<T>>();
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < keys.length && !request.signal?.aborted) {
+      const key = keys[next++] as string;
+      result.set(key, await ask(key));
+      request.onProgress?.(++done, keys.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+  return result;
+}
