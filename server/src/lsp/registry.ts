@@ -37,30 +37,38 @@ export interface RegistryOptions {
   cacheTtlSeconds?: number;
 }
 
-interface DocumentLookups {
-  /** Which indexes and projects (and pins) the answers are for. */
+/** One document's lookups of one kind (packages, images, RUN installs). */
+interface DocumentAnswers<A> {
+  /** What the answers are for (indexes, projects and pins; images; npm packages). */
   key: string;
   controller: AbortController;
   /** Set once every answer is in. */
-  answers?: Packages;
+  answers?: A;
   /** The answers for the document's previous text, shown meanwhile so findings do not flicker while typing. */
-  previous?: Packages;
+  previous?: A;
 }
 
-interface DocumentInstallLookups {
-  /** Which indexes, projects and npm packages the answers are for. */
-  key: string;
-  controller: AbortController;
-  answers?: InstallAnswers;
-  previous?: InstallAnswers;
-}
+type DocumentLookups = DocumentAnswers<Packages>;
+type DocumentImageLookups = DocumentAnswers<Images>;
+type DocumentInstallLookups = DocumentAnswers<InstallAnswers>;
 
-interface DocumentImageLookups {
-  /** Which images the answers are for. */
-  key: string;
-  controller: AbortController;
-  answers?: Images;
-  previous?: Images;
+/**
+ * The answers to check a document with now. Asking for the same `key` keeps its lookups;
+ * otherwise they stop, and with nothing to ask (`none`) the answer is immediate, else `run`
+ * starts in the background and the previous answers serve meanwhile.
+ */
+function startOrKeep<A>(documents: Map<string, DocumentAnswers<A>>, uri: string, key: string, none: A | undefined, run: (started: DocumentAnswers<A>) => Promise<void>): A | undefined {
+  const current = documents.get(uri);
+  if (current?.key === key) return current.answers ?? current.previous;
+  current?.controller.abort();
+  const started: DocumentAnswers<A> = { key, controller: new AbortController(), previous: current?.answers ?? current?.previous };
+  documents.set(uri, started);
+  if (none !== undefined) {
+    started.answers = none;
+    return started.answers;
+  }
+  void run(started);
+  return started.previous;
 }
 
 export class RegistryLookups {
@@ -92,17 +100,7 @@ export class RegistryLookups {
       return undefined;
     }
     const plan = await this.client().plan(text, { setting: settings.pypiIndexUrl });
-    const current = this.documents.get(uri);
-    if (current?.key === plan.key) return current.answers ?? current.previous;
-    current?.controller.abort();
-    const started: DocumentLookups = { key: plan.key, controller: new AbortController(), previous: current?.answers ?? current?.previous };
-    this.documents.set(uri, started);
-    if (plan.names.length === 0) {
-      started.answers = new Map();
-      return started.answers;
-    }
-    void this.run(uri, plan, started);
-    return started.previous;
+    return startOrKeep(this.documents, uri, plan.key, plan.names.length === 0 ? new Map() : undefined, (started) => this.run(uri, plan, started));
   }
 
   /**
@@ -117,17 +115,7 @@ export class RegistryLookups {
     const keys = imagesToLookUp(text);
     const client = this.imageClient(settings);
     const key = JSON.stringify([settings.insecureRegistries, settings.registryMirrors, keys]);
-    const current = this.imageDocuments.get(uri);
-    if (current?.key === key) return current.answers ?? current.previous;
-    current?.controller.abort();
-    const started: DocumentImageLookups = { key, controller: new AbortController(), previous: current?.answers ?? current?.previous };
-    this.imageDocuments.set(uri, started);
-    if (keys.length === 0) {
-      started.answers = new Map();
-      return started.answers;
-    }
-    void this.runImages(uri, keys, started, client);
-    return started.previous;
+    return startOrKeep(this.imageDocuments, uri, key, keys.length === 0 ? new Map() : undefined, (started) => this.runImages(uri, keys, started, client));
   }
 
   /**
@@ -144,17 +132,7 @@ export class RegistryLookups {
     const wanted = installsToLookUp(text);
     const plan = await this.client().planNames(wanted.pypi, { setting: settings.pypiIndexUrl }, wanted.pypiPins);
     const key = JSON.stringify([plan.key, wanted.npm]);
-    const current = this.installDocuments.get(uri);
-    if (current?.key === key) return current.answers ?? current.previous;
-    current?.controller.abort();
-    const started: DocumentInstallLookups = { key, controller: new AbortController(), previous: current?.answers ?? current?.previous };
-    this.installDocuments.set(uri, started);
-    if (plan.names.length === 0 && wanted.npm.length === 0) {
-      started.answers = {};
-      return started.answers;
-    }
-    void this.runInstalls(uri, plan, wanted.npm, started);
-    return started.previous;
+    return startOrKeep(this.installDocuments, uri, key, plan.names.length === 0 && wanted.npm.length === 0 ? {} : undefined, (started) => this.runInstalls(uri, plan, wanted.npm, started));
   }
 
   /** The document closed (or is no longer checked): its lookups stop unless another document shares them. */
