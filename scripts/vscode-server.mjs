@@ -163,9 +163,14 @@ export class VsCodeRun {
    * Starts the server on a free loopback port, without a connection token, its output in
    * `server.log` of the run folder, and waits (30 s at most) until it answers.
    * @param {string[]} [extraArgs] more server options
+   * @param {object} [options]
+   * @param {boolean} [options.workspaceTrust] keep VS Code's workspace trust on (default: off,
+   *   `--disable-workspace-trust`, so every folder is trusted and no trust prompt appears)
+   * @param {Record<string, string | undefined>} [options.env] more environment for the server, which
+   *   its extension host and language servers inherit (undefined: removed)
    * @returns {Promise<{ port: number, base: string }>} the port and `http://127.0.0.1:PORT`
    */
-  async startServer(extraArgs = []) {
+  async startServer(extraArgs = [], { workspaceTrust = false, env = {} } = {}) {
     const port = await freePort();
     const serverLog = join(this.runDir, 'server.log');
     const logFd = openSync(serverLog, 'a');
@@ -176,7 +181,7 @@ export class VsCodeRun {
       '--host', '127.0.0.1', '--port', String(port),
       '--without-connection-token', '--accept-server-license-terms',
       ...extraArgs,
-      '--disable-telemetry', '--disable-workspace-trust',
+      '--disable-telemetry', ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--force-disable-user-env', // no login shell to resolve the environment: the launcher's env is enough
       '--server-data-dir', join(this.runDir, 'server-data'),
       '--user-data-dir', join(this.runDir, 'user-data'),
@@ -184,7 +189,8 @@ export class VsCodeRun {
     ], {
       detached: true,
       stdio: ['ignore', logFd, logFd],
-      env: { ...process.env, TMPDIR: join(this.runDir, 'tmp'), VSCODE_SKIP_BUILTIN_EXTENSIONS: builtinExtensionsWithCode().join(',') },
+      env: Object.fromEntries(Object.entries({ ...process.env, ...env, TMPDIR: join(this.runDir, 'tmp'), VSCODE_SKIP_BUILTIN_EXTENSIONS: builtinExtensionsWithCode().join(',') })
+        .filter(([, value]) => value !== undefined)),
     });
     closeSync(logFd);
     const base = `http://127.0.0.1:${port}`;

@@ -1,7 +1,7 @@
 /**
- * The extension-test entry point (the @vscode/test-electron convention: VS Code loads the module
- * named by `extensionTestsPath` in the extension host and awaits `run()`; a rejection means failure).
- * scripts/run-vscode-tests.mjs bundles this file with mocha inside, so nothing is resolved from
+ * The body of the suites' `run()` (suite/index.ts, suite-untrusted/index.ts): mocha in the
+ * extension host over the given test files, counts written where the launcher reads them.
+ * scripts/run-vscode-tests.mjs bundles it with mocha inside, so nothing is resolved from
  * node_modules at run time.
  */
 import * as fs from 'node:fs';
@@ -27,18 +27,16 @@ function writeResults(results: Results): void {
   fs.writeFileSync(file, JSON.stringify(results));
 }
 
-// Test files call describe/it at load time, so they are imported only after mocha has put its
-// globals in place (what mocha's own file loader does with the same 'pre-require' event).
-const TEST_FILES: [string, () => Promise<unknown>][] = [
-  ['requirements.test', () => import('./requirements.test')],
-  ['dockerfile.test', () => import('./dockerfile.test')],
-  ['registry.test', () => import('./registry.test')],
-  ['fixes.test', () => import('./fixes.test')],
-];
+/** A test file by name and its import; the files call describe/it when imported. */
+export type TestFile = [name: string, load: () => Promise<unknown>];
 
-export async function run(): Promise<void> {
+/**
+ * Runs the files' tests; rejects when one fails. Test files are imported only after mocha has put
+ * its globals in place (what mocha's own file loader does with the same 'pre-require' event).
+ */
+export async function runTestFiles(files: readonly TestFile[]): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30_000, slow: 5_000 });
-  for (const [name, load] of TEST_FILES) {
+  for (const [name, load] of files) {
     mocha.suite.emit('pre-require', globalThis, name, mocha);
     try {
       await load();

@@ -198,10 +198,4 @@ describe('Fixes, hovers and settings in a real VS Code', function () {
     );
     assert.equal(after.length, 1, describeDiagnostics(after));
   });
-
-  it('runs in a trusted workspace here (the test route starts VS Code with workspace trust disabled)', () => {
-    // Untrusted mode cannot be entered from this route; the server tests cover it
-    // (test/server/code-actions.test.ts: a configured interpreter path is not followed).
-    assert.equal(vscode.workspace.isTrusted, true);
-  });
 });

@@ -1,27 +1,14 @@
 /**
  * Registry findings in a real VS Code: a tiny package index on 127.0.0.1 inside the extension
- * host (never the internet), named by `pinHygiene.pypi.indexUrl` with `pinHygiene.offline` off
- * for this workspace; the yanked pin's diagnostic arrives after the server's lookups.
+ * host (never the internet, ../pypi-index.mjs), named by `pinHygiene.pypi.indexUrl` or by the
+ * requirements file's `--index-url`, with `pinHygiene.offline` off for this workspace; the yanked
+ * pin's diagnostic arrives after the server's lookups.
  */
 import * as assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
+import { startPypiIndex, type PypiIndex } from '../pypi-index.mjs';
+import declaredIndexRequirements from '../fixtures/untrusted/requirements.txt';
 import { describeDiagnostics, ruleOf, SOURCE, waitForActivation, workspaceUri } from './helpers';
-
-const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
-
-/** PEP 691 JSON for one project whose 1.0 release is yanked (PEP 592). */
-function simplePage(origin: string): unknown {
-  const file = (version: string, yanked: boolean | string) => ({
-    filename: `acme_widgets-${version}-py3-none-any.whl`,
-    url: `${origin}/packages/acme_widgets-${version}-py3-none-any.whl`,
-    hashes: { sha256: (version === '1.0' ? 'a' : 'b').repeat(64) },
-    'upload-time': '2024-01-01T00:00:00Z',
-    yanked,
-  });
-  return { meta: { 'api-version': '1.1' }, name: 'acme-widgets', versions: ['1.0', '1.1'], files: [file('1.0', 'broken build'), file('1.1', false)] };
-}
 
 function waitForRule(uri: vscode.Uri, rule: string, timeoutMs: number): Promise<vscode.Diagnostic[]> {
   const ours = () => vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === SOURCE);
@@ -47,50 +34,64 @@ function waitForRule(uri: vscode.Uri, rule: string, timeoutMs: number): Promise<
 
 describe('Registry lookups in a real VS Code', function () {
   this.timeout(60_000);
-  let server: Server;
-  let origin: string;
-  const requests: string[] = [];
-  const uri = () => workspaceUri('registry-requirements.txt');
+  let index: PypiIndex;
+  const created: string[] = [];
+  const config = () => vscode.workspace.getConfiguration('pinHygiene');
+
+  async function openNew(relativePath: string, text: string): Promise<vscode.Uri> {
+    created.push(relativePath);
+    const uri = workspaceUri(relativePath);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+    return uri;
+  }
 
   before(async () => {
-    server = createServer((request, response) => {
-      requests.push(request.url ?? '');
-      if (request.method === 'GET' && request.url === '/simple/acme-widgets/') {
-        response.writeHead(200, { 'content-type': SIMPLE_JSON });
-        response.end(JSON.stringify(simplePage(origin)));
-        return;
-      }
-      response.writeHead(404, { 'content-type': 'text/plain' });
-      response.end('not found');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    index = await startPypiIndex();
     await waitForActivation();
   });
 
   after(async () => {
-    const config = vscode.workspace.getConfiguration('pinHygiene');
-    await config.update('pypi.indexUrl', undefined, vscode.ConfigurationTarget.Workspace);
-    await config.update('offline', true, vscode.ConfigurationTarget.Workspace);
+    await config().update('pypi.indexUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('offline', true, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.workspace.fs.delete(uri()).then(undefined, () => undefined);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const file of created) await vscode.workspace.fs.delete(workspaceUri(file)).then(undefined, () => undefined);
+    await index.close();
   });
 
   it('reports a yanked pin from the index named in the settings', async () => {
-    const config = vscode.workspace.getConfiguration('pinHygiene');
-    await config.update('pypi.indexUrl', `${origin}/simple/`, vscode.ConfigurationTarget.Workspace);
-    await config.update('offline', false, vscode.ConfigurationTarget.Workspace);
-    await vscode.workspace.fs.writeFile(uri(), new TextEncoder().encode('acme-widgets==1.0\n'));
-    const document = await vscode.workspace.openTextDocument(uri());
-    await vscode.window.showTextDocument(document, { preview: false });
-    const diagnostics = await waitForRule(uri(), 'yanked-version', 45_000);
+    await config().update('pypi.indexUrl', `${index.origin}/simple/`, vscode.ConfigurationTarget.Workspace);
+    await config().update('offline', false, vscode.ConfigurationTarget.Workspace);
+    const uri = await openNew('registry-requirements.txt', 'acme-widgets==1.0\n');
+    const diagnostics = await waitForRule(uri, 'yanked-version', 45_000);
     const yanked = diagnostics.find((diagnostic) => ruleOf(diagnostic) === 'yanked-version')!;
     assert.deepEqual(
       [yanked.range.start.line, yanked.range.start.character, yanked.range.end.line, yanked.range.end.character],
       [0, 14, 0, 17],
       describeDiagnostics(diagnostics),
     );
-    assert.ok(requests.includes('/simple/acme-widgets/'), `the loopback index was asked: ${requests.join(', ')}`);
+    assert.ok(index.requests.includes('GET /simple/acme-widgets/'), `the loopback index was asked: ${index.requests.join(', ')}`);
+  });
+
+  // The trusted half of the untrusted-workspace pass (suite-untrusted/, same fixture file): with
+  // trust, the `--index-url` a requirements file declares is the index asked (SPEC §6).
+  it('asks the indexes a requirements file declares (--index-url, --extra-index-url), in a trusted workspace', async () => {
+    assert.equal(vscode.workspace.isTrusted, true, 'this pass runs trusted');
+    const declared = await startPypiIndex(); // its own port: no answer cached from the test above
+    try {
+      await config().update('pypi.indexUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('offline', false, vscode.ConfigurationTarget.Workspace);
+      const uri = await openNew('declared-index-requirements.txt', declaredIndexRequirements.replaceAll('__INDEX_ORIGIN__', declared.origin));
+      const diagnostics = await waitForRule(uri, 'yanked-version', 45_000);
+      const yanked = diagnostics.find((diagnostic) => ruleOf(diagnostic) === 'yanked-version')!;
+      assert.equal(yanked.range.start.line, 3, describeDiagnostics(diagnostics));
+      assert.match(yanked.message, /broken build/, describeDiagnostics(diagnostics));
+      // The extra index is asked for what the primary lacks (acme-internal).
+      for (const path of ['/simple/acme-widgets/', '/simple/acme-internal/', '/extra/simple/acme-internal/']) {
+        assert.ok(declared.requests.includes(`GET ${path}`), `the declared indexes were asked: ${declared.requests.join(', ')}`);
+      }
+    } finally {
+      await declared.close();
+    }
   });
 });
