@@ -8,7 +8,8 @@ import { request as httpRequest, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { devNull } from 'node:os';
 import { HTTP_CLIENT_DEFAULTS } from '../server/src/registry/http-client';
-import { createRequirementsLookups } from '../server/src/registry/requirements-lookups';
+import { createRequirementsLookups, type RequirementsLookups } from '../server/src/registry/requirements-lookups';
+import { median } from './measure';
 import { startPypiFixture, type FixtureProject } from '../test/registry/pypi-fixture';
 
 export interface LookupsRow {
@@ -18,7 +19,9 @@ export interface LookupsRow {
   found: number;
   latencyMs: number;
   perHostConnections: number;
+  /** Median of the cold runs. */
   coldMs: number;
+  coldRuns: number[];
   coldRequests: number;
   /** The issue's bound, `ceil(projects / per-host connections) × latency`. */
   boundMs: number;
@@ -74,41 +77,48 @@ async function latencyFront(target: string, latency: number): Promise<{ origin: 
   };
 }
 
-export async function lookupsRow(index: LookupsRow['index']): Promise<LookupsRow> {
+/** Cold lookups `runs` times, each with a new client (empty caches), median; then warm once on the last client. */
+export async function lookupsRow(index: LookupsRow['index'], runs = 3): Promise<LookupsRow> {
   // `/simple/` is what makes the client use Warehouse's JSON API as well (pypi.ts jsonApiBase).
   const simplePath = index === 'pypi' ? '/simple/' : '/root/bench/+simple/';
   const fixture = await startPypiFixture({ projects: projects(), simplePath });
   const front = await latencyFront(fixture.origin, LATENCY_MS);
-  const lookups = createRequirementsLookups({ userAgent: 'pin-hygiene-bench/1', env: { PIP_CONFIG_FILE: devNull }, trusted: true });
   const text = projects().map((project) => `${project.name}==1.0.0\n`).join('');
   const setting = `${front.origin}${simplePath}`;
+  const cold: { ms: number; requests: number; concurrent: number; found: number }[] = [];
+  let lookups: RequirementsLookups | undefined;
   try {
-    let started = performance.now();
-    const cold = await lookups.packagesFor(text, { setting });
-    const coldMs = performance.now() - started;
-    const coldRequests = front.count();
-    const maxConcurrent = front.maxConcurrent();
+    for (let run = 0; run < runs; run++) {
+      await lookups?.close();
+      lookups = createRequirementsLookups({ userAgent: 'pin-hygiene-bench/1', env: { PIP_CONFIG_FILE: devNull }, trusted: true });
+      front.reset();
+      const started = performance.now();
+      const answers = await lookups.packagesFor(text, { setting });
+      cold.push({ ms: performance.now() - started, requests: front.count(), concurrent: front.maxConcurrent(), found: [...answers.values()].filter((answer) => answer.status === 'found').length });
+    }
     front.reset();
-    started = performance.now();
-    await lookups.packagesFor(text, { setting });
+    const started = performance.now();
+    await (lookups as RequirementsLookups).packagesFor(text, { setting });
     const warmMs = performance.now() - started;
     const connections = HTTP_CLIENT_DEFAULTS.perHostConnections;
+    const coldRequests = Math.max(...cold.map((run) => run.requests));
     return {
       index,
       projects: PROJECTS,
-      found: [...cold.values()].filter((answer) => answer.status === 'found').length,
+      found: Math.min(...cold.map((run) => run.found)),
       latencyMs: LATENCY_MS,
       perHostConnections: connections,
-      coldMs,
+      coldMs: median(cold.map((run) => run.ms)),
+      coldRuns: cold.map((run) => run.ms),
       coldRequests,
       boundMs: Math.ceil(PROJECTS / connections) * LATENCY_MS,
       requestBoundMs: Math.ceil(coldRequests / connections) * LATENCY_MS,
-      maxConcurrent,
+      maxConcurrent: Math.max(...cold.map((run) => run.concurrent)),
       warmMs,
       warmRequests: front.count(),
     };
   } finally {
-    await lookups.close();
+    await lookups?.close();
     await front.close();
     await fixture.close();
   }

@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   };
   log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
 
-  // The rows that run the built server first, while the bundles are fresh from bench/run.mjs.
+  // Sizes and the rows that run the built server first, while the bundles are the production ones bench/run.mjs just built.
+  const size = (file: string) => (existsSync(join(ROOT, file)) ? statSync(join(ROOT, file)).size : undefined);
+  const bundles = { 'dist/extension.js': size('dist/extension.js'), 'dist/server.js': size('dist/server.js'), 'dist/cli.js': size('dist/cli.js'), 'dist/pin-hygiene.vsix': size('dist/pin-hygiene.vsix') };
   log('start-up: server start to initialize result (1 warm-up, 7 runs)');
   const serverStart = await serverStartTimes(7);
   const bareNode = await bareNodeTimes(7);
@@ -55,12 +57,10 @@ async function main(): Promise<void> {
   log('footprint: server RSS after opening 100 files');
   const memory = await footprint(CORPUS, 100);
   const keystrokes = await keystrokeRows(CORPUS, log);
-  log('lookups: 200 projects, 50 ms latency, index without JSON API, then with (PyPI-like)');
+  log('lookups: 200 projects, 50 ms latency, index without JSON API, then with (PyPI-like); 3 cold runs each');
   const lookups: LookupsRow[] = [await lookupsRow('simple'), await lookupsRow('pypi')];
   const requirements = await requirementsRow(CORPUS, 50_000, log);
   const dockerfile = await dockerfileRow(CORPUS, 4_000, log);
-  const size = (file: string) => (existsSync(join(ROOT, file)) ? statSync(join(ROOT, file)).size : undefined);
-  const bundles = { 'dist/extension.js': size('dist/extension.js'), 'dist/server.js': size('dist/server.js'), 'dist/cli.js': size('dist/cli.js'), 'dist/pin-hygiene.vsix': size('dist/pin-hygiene.vsix') };
 
   const checks: Check[] = [];
   const r = requirements;

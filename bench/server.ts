@@ -149,8 +149,8 @@ export async function keystrokeRows(corpus: string, log: (message: string) => vo
       const uri = fileUri(join(dir, name));
       await server.open(uri, text, languageId);
       await server.pull(uri);
-      log(`keystrokes: ${file}, ${text.split('\n').length - 1} lines (20 warm-up edits, 2 × 150 timed)`);
-      const { times, diagnostics } = await keystrokes(server, uri, text, 150, 20);
+      log(`keystrokes: ${file}, ${text.split('\n').length - 1} lines (20 warm-up edits, 2 × 100 timed)`);
+      const { times, diagnostics } = await keystrokes(server, uri, text, 100, 20);
       const reportBytes = Buffer.byteLength(JSON.stringify(await server.report(uri)));
       rows.push({ file, lines: text.split('\n').length - 1, edits: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), diagnostics, reportBytes });
       await server.close(uri);
