@@ -154,8 +154,9 @@ const PASSES = [
         origin: declared.origin,
         userSettings: {
           ...QUIET_USER_SETTINGS,
-          // Trust on (the default, stated because the pass depends on it) and no modal prompt or
-          // banner: the folder simply opens in restricted mode.
+          // Trust on (the default, stated because the pass depends on it). The tests pass without
+          // the other two; they keep a startup dialog or banner from taking focus, so the folder
+          // simply opens in restricted mode.
           'security.workspace.trust.enabled': true,
           'security.workspace.trust.startupPrompt': 'never',
           'security.workspace.trust.banner': 'never',
