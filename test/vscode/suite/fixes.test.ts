@@ -5,28 +5,9 @@
  * (never the internet), a hover shows what that index said, and a settings change re-checks.
  */
 import * as assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
+import { startPypiIndex, type PypiIndex } from '../pypi-index.mjs';
 import { describeDiagnostics, hasRule, ruleOf, waitForActivation, waitForDiagnostics, workspaceUri } from './helpers';
-
-const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
-
-/** PEP 691 JSON: acme-widgets 1.0 (yanked, "broken build") and 1.1; eventlet 0.20.0 and 0.20.1. */
-function simplePage(origin: string, name: string): unknown {
-  const releases: Record<string, [string, boolean | string][]> = {
-    'acme-widgets': [['1.0', 'broken build'], ['1.1', false]],
-    eventlet: [['0.20.0', false], ['0.20.1', false]],
-  };
-  const files = (releases[name] ?? []).map(([version, yanked], index) => ({
-    filename: `${name.replace('-', '_')}-${version}-py3-none-any.whl`,
-    url: `${origin}/packages/${name}-${version}.whl`,
-    hashes: { sha256: String.fromCharCode(97 + index).repeat(64) },
-    'upload-time': '2024-01-01T00:00:00Z',
-    yanked,
-  }));
-  return { meta: { 'api-version': '1.1' }, name, versions: (releases[name] ?? []).map(([version]) => version), files };
-}
 
 /** Resolves once the document's text satisfies `accept` (now or after a change). */
 function waitForText(document: vscode.TextDocument, accept: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
@@ -81,26 +62,13 @@ async function openNew(relativePath: string, text: string): Promise<vscode.TextD
 
 describe('Fixes, hovers and settings in a real VS Code', function () {
   this.timeout(90_000);
-  let server: Server;
-  let origin: string;
-  const requests: string[] = [];
+  let index: PypiIndex;
   const created: string[] = [];
   const config = () => vscode.workspace.getConfiguration('pinHygiene');
 
   before(async () => {
-    server = createServer((request, response) => {
-      requests.push(request.url ?? '');
-      const match = /^\/simple\/([a-z0-9-]+)\/$/.exec(request.url ?? '');
-      if (request.method === 'GET' && match && ['acme-widgets', 'eventlet'].includes(match[1]!)) {
-        response.writeHead(200, { 'content-type': SIMPLE_JSON });
-        response.end(JSON.stringify(simplePage(origin, match[1]!)));
-        return;
-      }
-      response.writeHead(404, { 'content-type': 'text/plain' });
-      response.end('not found');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // acme-widgets 1.0 (yanked, "broken build") and 1.1; eventlet 0.20.0 and 0.20.1.
+    index = await startPypiIndex();
     await waitForActivation();
   });
 
@@ -112,7 +80,7 @@ describe('Fixes, hovers and settings in a real VS Code', function () {
       .update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const path of created) await vscode.workspace.fs.delete(workspaceUri(path)).then(undefined, () => undefined);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await index.close();
   });
 
   it('applies the "ignore" quick fix from the light bulb and the diagnostic goes', async () => {
@@ -129,7 +97,7 @@ describe('Fixes, hovers and settings in a real VS Code', function () {
   });
 
   it('"Pin All in File" from the command palette pins to the index\'s highest allowed release, keeping CRLF', async () => {
-    await config().update('pypi.indexUrl', `${origin}/simple/`, vscode.ConfigurationTarget.Workspace);
+    await config().update('pypi.indexUrl', `${index.origin}/simple/`, vscode.ConfigurationTarget.Workspace);
     await config().update('offline', false, vscode.ConfigurationTarget.Workspace);
     created.push('fix-all-requirements.txt');
     const document = await openNew('fix-all-requirements.txt', 'acme-widgets>=1.0  # widgets\r\neventlet\r\nunknown-thing>=2\r\n');
@@ -141,7 +109,7 @@ describe('Fixes, hovers and settings in a real VS Code', function () {
     assert.equal(text, 'acme-widgets==1.1  # widgets\r\neventlet==0.20.1\r\nunknown-thing>=2\r\n');
     assert.equal(document.eol, vscode.EndOfLine.CRLF);
     await waitForDiagnostics(document.uri, (current) => !hasRule(current, 'loose-requirement') || current.every((d) => d.range.start.line === 2), 'only unknown-thing left');
-    assert.ok(requests.includes('/simple/acme-widgets/'), `the loopback index was asked: ${requests.join(', ')}`);
+    assert.ok(index.requests.includes('GET /simple/acme-widgets/'), `the loopback index was asked: ${index.requests.join(', ')}`);
     await document.save();
   });
 
