@@ -102,6 +102,27 @@ describe('server: code actions', function () {
     assert.equal(applied('flask==3.0.0\ndjango\n', ignore?.edit, uri, 2), 'flask==3.0.0\n# pin-hygiene: ignore=unpinned-requirement\ndjango\n');
   });
 
+  it('offers the same quick fixes from the diagnostics\' data as from a fresh analysis, ignore fixes included', async () => {
+    await start();
+    const uri = fileUri(join(dir, 'requirements.txt'));
+    // A directive line above (the ignore fix extends its list), a continuation, CRLF.
+    const text = '# pin-hygiene: ignore=unpinned-url\r\nflask>=2\r\nrequests \\\r\n    >=2.0 ; python_version < "3.99"\r\n  django\r\n';
+    await server!.open(uri, text);
+    const diagnostics = await server!.pull(uri);
+    assert.ok(diagnostics.length >= 3, JSON.stringify(diagnostics.map((diagnostic) => diagnostic.code)));
+    for (const diagnostic of diagnostics) {
+      const fromData = await codeActions(server!, uri, [diagnostic], ['quickfix'], 0);
+      // Data for another version is not trusted: the fixes come from a new analysis.
+      const stale = { ...diagnostic, data: { ...(diagnostic.data as object), version: 0 } };
+      const fresh = await codeActions(server!, uri, [stale], ['quickfix'], 0);
+      assert.ok(fromData.some((action) => action.title.startsWith('Ignore ')), JSON.stringify(fromData));
+      assert.deepEqual(fromData.map((action) => [action.title, action.isPreferred, action.edit]), fresh.map((action) => [action.title, action.isPreferred, action.edit]));
+    }
+    const flask = diagnostics.find((diagnostic) => (diagnostic.data as { dependency?: string }).dependency === 'flask');
+    const ignore = (await codeActions(server!, uri, [flask!], ['quickfix'], 0)).find((action) => action.title.startsWith('Ignore '));
+    assert.equal(applied(text, ignore?.edit, uri, 1), text.replace('unpinned-url\r\n', 'unpinned-url,loose-requirement\r\n'));
+  });
+
   it('returns no quick fixes for diagnostics of other tools or malformed data, and never fails', async () => {
     await start();
     const uri = fileUri(join(dir, 'requirements.txt'));

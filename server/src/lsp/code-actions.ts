@@ -16,11 +16,12 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { applySettings } from '../core/findings';
 import { fixAllEdits } from '../core/fixes/apply';
 import { hashModeFix } from '../core/fixes/hash-mode';
 import { parseRequirementsFile } from '../core/requirements/parse';
-import type { Finding, Fix, Position, Range, TextEdit } from '../core/types';
-import { DIAGNOSTIC_SOURCE, type DiagnosticData } from './convert';
+import type { Finding, Fix, Position, Range, RuleId, TextEdit } from '../core/types';
+import { DIAGNOSTIC_SOURCE, ignoreTitle, type DiagnosticData } from './convert';
 import type { AnalyzedDocument, DiagnosticsProvider } from './diagnostics';
 import { formatError, type Logger } from './log';
 
@@ -79,7 +80,7 @@ export class CodeActionProvider {
       for (const diagnostic of params.context.diagnostics) {
         if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
         const data = diagnostic.data as Partial<DiagnosticData> | undefined;
-        let fixes = data?.version === document.version ? validFixes(data.fixes) : undefined;
+        let fixes = data?.version === document.version ? carriedFixes(data, diagnostic, document) : undefined;
         if (fixes === undefined) {
           const analyzed = await analysis();
           if (analyzed === undefined || analyzed.version !== document.version) continue;
@@ -190,6 +191,32 @@ function versionedEdit(uri: string, version: number, edits: readonly TextEdit[])
 /** The finding a diagnostic was made from: same rule and range. */
 function findingFor(findings: readonly Finding[], diagnostic: Diagnostic): Finding | undefined {
   return findings.find((finding) => finding.rule === diagnostic.code && sameRange(finding.range, diagnostic.range));
+}
+
+/**
+ * The fixes of a diagnostic whose data is for the current text: those it carries, then its
+ * "ignore this" fix made again from the text (convert.ts leaves it out of the data). Undefined
+ * when the data is malformed or carries none, so the document is analysed again.
+ */
+function carriedFixes(data: Partial<DiagnosticData>, diagnostic: Diagnostic, document: TextDocument): Fix[] | undefined {
+  if (data.fixes === undefined && data.ignore === undefined) return undefined;
+  const fixes = data.fixes === undefined ? [] : validFixes(data.fixes);
+  if (fixes === undefined || data.ignore === undefined) return fixes;
+  const { rule, dependency, ignore } = data;
+  // The rule is written into the comment: only the diagnostic's own code, spelled as rule ids are.
+  if (typeof rule !== 'string' || rule !== diagnostic.code || !/^[a-z0-9-]{1,80}$/.test(rule)) return undefined;
+  if (dependency !== undefined && typeof dependency !== 'string') return undefined;
+  if (!Number.isInteger(ignore) || ignore < 0 || ignore >= document.lineCount) return undefined;
+  const ignoreFix = ignoreFixAt(document.getText(), rule, dependency, ignore);
+  return ignoreFix ? [...fixes, ignoreFix] : undefined;
+}
+
+/** The "ignore this" fix the core makes for a finding of `rule` whose comment goes above `line` (core/findings.ts). */
+function ignoreFixAt(text: string, rule: RuleId, dependency: string | undefined, line: number): Fix | undefined {
+  const at = { line, character: 0 };
+  const [finding] = applySettings([{ rule, severity: 'hint', message: '', range: { start: at, end: at }, dependency }], { severity: {} }, () => false, { text, lineOf: () => line });
+  const fix = finding?.fixes?.[finding.fixes.length - 1];
+  return fix !== undefined && fix.title === ignoreTitle(rule, dependency) ? fix : undefined;
 }
 
 /** Fixes from a diagnostic's data as the client sent it back: anything malformed is dropped. */
