@@ -23,7 +23,7 @@ import { toAnalysisSettings, type PinHygieneSettings } from '../shared/settings'
 import type { ImageFacts, Lookup, PackageFacts } from '../core/facts';
 import { toDiagnostic } from './convert';
 import { tooLargeReport } from './too-large';
-import { editorHost } from './host';
+import { DiskCache, editorHost } from './host';
 import type { Logger } from './log';
 import { locate, pathKey, samePath, type DocumentLocation } from './paths';
 import type { InstallAnswers, RegistryLookups } from './registry';
@@ -55,6 +55,8 @@ export interface AnalyzedDocument {
 export class DiagnosticsProvider {
   /** Per document URI: what its last analysis depended on. */
   private readonly dependencies = new Map<string, Dependencies>();
+  /** Disk reads of the analyses (Dockerfiles near a requirements file, includes), kept while unchanged. */
+  private readonly disk = new DiskCache();
   /** URIs already told they are too large, so the log says it once. */
   private readonly tooLarge = new Set<string>();
 
@@ -93,7 +95,7 @@ export class DiagnosticsProvider {
     const text = document.getText();
     if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) return undefined;
     if (token?.isCancellationRequested) return undefined;
-    const host = location.onDisk ? editorHost({ openText: (path) => this.openText(path), touched: () => undefined, dockerfileFolder: () => undefined }) : NO_FILES_HOST;
+    const host = location.onDisk ? editorHost({ openText: (path) => this.openText(path), touched: () => undefined, dockerfileFolder: () => undefined, disk: this.disk }) : NO_FILES_HOST;
     return { request: await this.requestOf(uri, location, kind, text, settings, host), version: document.version };
   }
 
@@ -195,6 +197,7 @@ export class DiagnosticsProvider {
           if (key !== self) dependencies.files.add(key);
         },
         dockerfileFolder: (path) => dependencies.dockerfileFolders.add(pathKey(path)),
+        disk: this.disk,
       })
       : NO_FILES_HOST;
     const started = Date.now();

@@ -66,6 +66,25 @@ function describeError(error: unknown): string {
   return `cannot be read (${code ?? String(error)})`;
 }
 
+/** The two reads the Dockerfile search and includes make; the server passes a caching one (lsp/host.ts). */
+export interface DiskReader {
+  readdir(folder: string): Promise<readonly string[]>;
+  readTextFile(path: string): Promise<ReadTextResult>;
+}
+
+const DISK: DiskReader = { readdir: (folder) => readdir(folder), readTextFile };
+
+/** An include's target resolved as pip does (relative to the including file, `file:` URLs) and read. */
+export async function readIncludeWith(io: DiskReader, fromPath: string, target: string): Promise<IncludeResult> {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target) && !/^file:/i.test(target)) return { status: 'remote' };
+  const local = target.replace(/^file:(\/\/)?/i, '');
+  const path = isAbsolute(local) ? local : resolve(dirname(fromPath), local);
+  const result = await io.readTextFile(path);
+  if (result.status === 'ok') return { status: 'ok', path, text: result.text };
+  if (result.status === 'missing') return { status: 'missing', path };
+  return { status: 'unreadable', path, reason: result.reason };
+}
+
 /** How far up from a requirements file to look for Dockerfiles that install it, and how many to read. */
 const DOCKERFILE_SEARCH_DEPTH = 3;
 const MAX_DOCKERFILES = 20;
@@ -74,19 +93,19 @@ const MAX_DOCKERFILES = 20;
  * Dockerfiles in the requirements file's folder and up to DOCKERFILE_SEARCH_DEPTH parents,
  * stopping at a repository root (a folder with `.git`).
  */
-export async function findDockerfilesNear(path: string): Promise<{ path: string; text: string }[]> {
+export async function findDockerfilesNear(path: string, io: DiskReader = DISK): Promise<{ path: string; text: string }[]> {
   const found: { path: string; text: string }[] = [];
   let folder = dirname(path);
   for (let depth = 0; depth <= DOCKERFILE_SEARCH_DEPTH && found.length < MAX_DOCKERFILES; depth++) {
     let names: string[];
     try {
-      names = (await readdir(folder)).sort();
+      names = [...await io.readdir(folder)].sort();
     } catch {
       break;
     }
     for (const name of names) {
       if (found.length >= MAX_DOCKERFILES || fileKindOf(name) !== 'dockerfile') continue;
-      const file = await readTextFile(resolve(folder, name));
+      const file = await io.readTextFile(resolve(folder, name));
       if (file.status === 'ok') found.push({ path: resolve(folder, name), text: file.text });
     }
     const parent = dirname(folder);
@@ -98,14 +117,6 @@ export async function findDockerfilesNear(path: string): Promise<{ path: string;
 
 /** The disk-backed host: `-r`/`-c` paths resolve relative to the including file's folder, as pip does. */
 export const diskHost: AnalysisHost = {
-  findDockerfiles: findDockerfilesNear,
-  async readInclude(fromPath: string, target: string): Promise<IncludeResult> {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target) && !/^file:/i.test(target)) return { status: 'remote' };
-    const local = target.replace(/^file:(\/\/)?/i, '');
-    const path = isAbsolute(local) ? local : resolve(dirname(fromPath), local);
-    const result = await readTextFile(path);
-    if (result.status === 'ok') return { status: 'ok', path, text: result.text };
-    if (result.status === 'missing') return { status: 'missing', path };
-    return { status: 'unreadable', path, reason: result.reason };
-  },
+  findDockerfiles: (path) => findDockerfilesNear(path),
+  readInclude: (fromPath, target) => readIncludeWith(DISK, fromPath, target),
 };
