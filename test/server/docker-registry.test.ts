@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { requireDockerRegistry, seedImage, startRegistry, type RegistryServer, type SeededImage } from '../registry/docker-registry-server';
 import { useLoopbackGuard } from '../registry/loopback-guard';
-import { fileUri, makeTree, removeTree, summary, TestServer } from './harness';
+import { fileUri, summary, useServerLifecycle } from './harness';
 
 const PLATFORMS = [
   { os: 'linux', architecture: 'amd64' },
@@ -23,24 +23,16 @@ describe('server: container registry lookups (real docker-registry on loopback)'
   let registry: RegistryServer | undefined;
   let older: SeededImage;
   let newer: SeededImage;
-  let dir: string;
-  let server: TestServer | undefined;
+  const fixture = useServerLifecycle();
 
   before(async function () {
     requireDockerRegistry(this);
     registry = await startRegistry();
     older = await seedImage(registry, 'team/app', ['1.0.0'], PLATFORMS, 'old');
     newer = await seedImage(registry, 'team/app', ['1.0.1', 'latest'], PLATFORMS, 'new');
-    dir = makeTree();
-  });
-  afterEach(async () => {
-    if (server) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
-    await server?.dispose();
-    server = undefined;
   });
   after(async () => {
     await registry?.close();
-    if (dir) removeTree(dir);
   });
 
   it('shows the offline findings at once, then the registry findings after a refresh', async () => {
@@ -52,8 +44,8 @@ describe('server: container registry lookups (real docker-registry on loopback)'
       `FROM ${host}/team/app:9.9.9@${newer.digest}`,
       '',
     ].join('\n');
-    server = await TestServer.start({ folders: [dir], settings: { offline: false } });
-    const uri = fileUri(join(dir, 'Dockerfile'));
+    const server = await fixture.start({ settings: { offline: false } });
+    const uri = fileUri(join(fixture.dir, 'Dockerfile'));
     const refreshed = server.nextRefresh(30_000);
     await server.open(uri, text, 'dockerfile');
     const net = (rows: unknown[][]) => rows.filter((row) => NET_RULES.has(row[0] as string)).map((row) => [row[0], row[2]]);
@@ -71,11 +63,10 @@ describe('server: container registry lookups (real docker-registry on loopback)'
     // Tags Docker Hub does not have: an answer from anywhere but the mirror would differ.
     await seedImage(registry!, 'library/python', ['0.0.1-phtest'], PLATFORMS, 'py-old');
     await seedImage(registry!, 'library/python', ['0.0.2-phtest'], PLATFORMS, 'py-new');
-    server = await TestServer.start({
-      folders: [dir],
+    const server = await fixture.start({
       settings: { offline: false, registryMirrors: [registry!.origin, 'ftp://mirror.example'], insecureRegistries: ['http://registry.example', 'registry.lan:5000'] },
     });
-    const uri = fileUri(join(dir, 'mirrored', 'Dockerfile'));
+    const uri = fileUri(join(fixture.dir, 'mirrored', 'Dockerfile'));
     const refreshed = server.nextRefresh(30_000);
     await server.open(uri, 'FROM python:0.0.1-phtest\n', 'dockerfile');
     await server.pull(uri);

@@ -19,6 +19,7 @@ import type {
   LogMessageParams,
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver/node';
+import { startPypiFixture, type PypiFixture, type PypiFixtureOptions } from '../registry/pypi-fixture';
 
 export const ROOT = resolve(__dirname, '../..');
 export const SERVER = join(ROOT, 'dist/server.js');
@@ -305,6 +306,67 @@ export function useServer(options: { perTest?: boolean } = {}): ServerFixture {
       return dir;
     },
   };
+}
+
+/** What `useServerLifecycle()` gives the tests of a `describe`. */
+export interface ServerLifecycle {
+  /** The workspace folder, empty to begin with (its real path). */
+  readonly dir: string;
+  /** The loopback PyPI fixture index (with `index` only). */
+  readonly index: PypiFixture;
+  /** Starts a server on `dir` (unless `options.folders` says otherwise); it is checked and disposed of after the test. */
+  start(options?: StartOptions): Promise<TestServer>;
+}
+
+/**
+ * Registers mocha hooks for tests that start their own servers: a temporary folder (for the
+ * `describe`, or with `treePerTest` afresh for each test), with `index` a loopback PyPI fixture
+ * index, and after each test every server it started must have asked only loopback (no line
+ * from test/server/loopback-preload.cjs) and is disposed of.
+ */
+export function useServerLifecycle(options: { index?: true | PypiFixtureOptions; treePerTest?: boolean } = {}): ServerLifecycle {
+  let dir: string | undefined;
+  let index: PypiFixture | undefined;
+  let servers: TestServer[] = [];
+  const [makeFolder, removeFolder] = options.treePerTest ? [beforeEach, afterEach] : [before, after];
+  before(async () => {
+    if (options.index) index = await startPypiFixture(options.index === true ? {} : options.index);
+  });
+  makeFolder(() => {
+    dir = makeTree();
+  });
+  afterEach(async () => {
+    const started = servers;
+    servers = [];
+    try {
+      for (const server of started) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
+    } finally {
+      await Promise.all(started.map((server) => server.dispose()));
+    }
+  });
+  removeFolder(() => {
+    if (dir !== undefined) removeTree(dir);
+    dir = undefined;
+  });
+  after(async () => {
+    await index?.close();
+  });
+  const lifecycle: ServerLifecycle = {
+    get dir() {
+      if (dir === undefined) throw new Error('useServerLifecycle(): no folder outside the tests');
+      return dir;
+    },
+    get index() {
+      if (!index) throw new Error('useServerLifecycle(): no index without `index` or outside the tests');
+      return index;
+    },
+    async start(startOptions = {}) {
+      const server = await TestServer.start({ folders: [lifecycle.dir], ...startOptions });
+      servers.push(server);
+      return server;
+    },
+  };
+  return lifecycle;
 }
 
 /** A temporary folder holding `files` (relative path → text); its real path, so URIs match what the server computes. */

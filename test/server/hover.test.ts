@@ -9,8 +9,8 @@ import MarkdownIt from 'markdown-it';
 import type { Hover, MarkupContent } from 'vscode-languageserver/node';
 import { requireDockerRegistry, seedImage, startRegistry, type RegistryServer } from '../registry/docker-registry-server';
 import { useLoopbackGuard } from '../registry/loopback-guard';
-import { loadFixtureProjects, startPypiFixture, type FixtureProject, type PypiFixture } from '../registry/pypi-fixture';
-import { fileUri, makeTree, removeTree, TestServer } from './harness';
+import { loadFixtureProjects, startPypiFixture, type FixtureProject } from '../registry/pypi-fixture';
+import { fileUri, makeTree, removeTree, TestServer, useServerLifecycle } from './harness';
 
 const HOSTILE: FixtureProject = {
   name: 'hostile-pkg',
@@ -41,26 +41,10 @@ function markdownOf(result: Hover | null): string {
 describe('server: hovers', function () {
   this.timeout(60_000);
   useLoopbackGuard();
-  let index: PypiFixture;
-  let dir: string;
-  let server: TestServer | undefined;
-
-  before(async () => {
-    index = await startPypiFixture({ projects: [...loadFixtureProjects(), HOSTILE] });
-    dir = makeTree();
-  });
-  afterEach(async () => {
-    if (server) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
-    await server?.dispose();
-    server = undefined;
-  });
-  after(async () => {
-    await index?.close();
-    removeTree(dir);
-  });
+  const fixture = useServerLifecycle({ index: { projects: [...loadFixtureProjects(), HOSTILE] } });
 
   it('announces hovers', async () => {
-    server = await TestServer.start({ folders: [dir] });
+    const server = await fixture.start();
     assert.equal(server.initializeResult.capabilities.hoverProvider, true);
   });
 
@@ -78,8 +62,8 @@ describe('server: hovers', function () {
       });
     });
     try {
-      server = await TestServer.start({ folders: [dir], settings: { offline: false, pypi: { indexUrl: slow.simpleUrl } } });
-      const uri = fileUri(join(dir, 'slow.txt'));
+      const server = await fixture.start({ settings: { offline: false, pypi: { indexUrl: slow.simpleUrl } } });
+      const uri = fileUri(join(fixture.dir, 'slow.txt'));
       await server.open(uri, 'acme-widgets==1.1\n');
       await server.pull(uri);
       await asked;
@@ -97,8 +81,8 @@ describe('server: hovers', function () {
   });
 
   it('shows the registry facts from the index once the answers are in', async () => {
-    server = await TestServer.start({ folders: [dir], settings: { offline: false, pypi: { indexUrl: index.simpleUrl } } });
-    const uri = fileUri(join(dir, 'requirements.txt'));
+    const server = await fixture.start({ settings: { offline: false, pypi: { indexUrl: fixture.index.simpleUrl } } });
+    const uri = fileUri(join(fixture.dir, 'requirements.txt'));
     const refreshed = server.nextRefresh(30_000);
     await server.open(uri, 'acme-widgets==1.1\neventlet==0.20.0\n');
     await server.pull(uri);
@@ -110,7 +94,7 @@ describe('server: hovers', function () {
       '**acme\\-widgets** \\=\\=1\\.1 — Widgets for the Acme toolkit',
       '- Pinned to 1\\.1, uploaded 2024-03-02\n- Latest: 2\\.1 (2024-06-15), 1 release behind\n- Requires Python &gt;\\=3\\.8',
       'No known vulnerabilities.',
-      `[Project page on the index](${index.origin}/project/acme-widgets/) · [Source](https://git.example.org/acme/widgets)`,
+      `[Project page on the index](${fixture.index.origin}/project/acme-widgets/) · [Source](https://git.example.org/acme/widgets)`,
     ].join('\n\n'));
 
     const eventlet = markdownOf(await hover(server, uri, 1, 12));
@@ -124,7 +108,7 @@ describe('server: hovers', function () {
   it('shows a RUN pip install from the same index, and the version installed in the workspace .venv', async () => {
     const workspace = makeTree({ '.venv/lib/python3.12/site-packages/eventlet-0.20.1.dist-info/METADATA': 'Metadata-Version: 2.1\nName: eventlet\nVersion: 0.20.1\n' });
     try {
-      server = await TestServer.start({ folders: [workspace], settings: { offline: false, pypi: { indexUrl: index.simpleUrl } } });
+      const server = await fixture.start({ folders: [workspace], settings: { offline: false, pypi: { indexUrl: fixture.index.simpleUrl } } });
       const dockerfile = fileUri(join(workspace, 'Dockerfile'));
       const requirements = fileUri(join(workspace, 'requirements.txt'));
       const refreshed = server.nextRefresh(30_000);
@@ -145,16 +129,13 @@ describe('server: hovers', function () {
       await answered;
       assert.match(markdownOf(await hover(server, requirements, 0, 0)), /^- Installed in the workspace environment: 0\\\.20\\\.1 \(not the pinned version\)$/m);
     } finally {
-      if (server) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
-      await server?.dispose();
-      server = undefined;
       removeTree(workspace);
     }
   });
 
   it('keeps registry text from rendering as links, HTML or commands', async () => {
-    server = await TestServer.start({ folders: [dir], settings: { offline: false, pypi: { indexUrl: index.simpleUrl } } });
-    const uri = fileUri(join(dir, 'hostile.txt'));
+    const server = await fixture.start({ settings: { offline: false, pypi: { indexUrl: fixture.index.simpleUrl } } });
+    const uri = fileUri(join(fixture.dir, 'hostile.txt'));
     const refreshed = server.nextRefresh(30_000);
     await server.open(uri, 'hostile-pkg==1.0\n');
     await server.pull(uri);
@@ -165,18 +146,18 @@ describe('server: hovers', function () {
     // index's own project page is a link.
     const html = new MarkdownIt({ html: true, linkify: true }).render(value);
     const links = [...html.matchAll(/<a\s+href="([^"]*)"/g)].map((match) => match[1]);
-    assert.deepEqual(links, [`${index.origin}/project/hostile-pkg/`, 'https://hostile.example/changes%29%5Bx%5D%28command:workbench.action.terminal.new']);
+    assert.deepEqual(links, [`${fixture.index.origin}/project/hostile-pkg/`, 'https://hostile.example/changes%29%5Bx%5D%28command:workbench.action.terminal.new']);
     assert.doesNotMatch(html, /<(img|script|h1)\b/);
     assert.doesNotMatch(value, /\]\((?!https?:\/\/)/, 'every link target is http(s)');
   });
 
   it('says the registry was not asked when offline, and gives no hover when the extension is disabled', async () => {
-    server = await TestServer.start({ folders: [dir], settings: { offline: true, pypi: { indexUrl: index.simpleUrl } } });
-    const requests = index.requests.length;
-    const uri = fileUri(join(dir, 'offline.txt'));
+    const server = await fixture.start({ settings: { offline: true, pypi: { indexUrl: fixture.index.simpleUrl } } });
+    const requests = fixture.index.requests.length;
+    const uri = fileUri(join(fixture.dir, 'offline.txt'));
     await server.open(uri, 'acme-widgets==1.1\n');
     assert.equal(markdownOf(await hover(server, uri, 0, 0)), '**acme\\-widgets** \\=\\=1\\.1\n\n- Pinned to 1\\.1\n- Registry not asked (offline).');
-    assert.equal(index.requests.length, requests, 'no request to the index');
+    assert.equal(fixture.index.requests.length, requests, 'no request to the index');
 
     server.settings = { enable: false };
     await server.changeConfiguration();
@@ -184,13 +165,13 @@ describe('server: hovers', function () {
   });
 
   it('answers hovers on Dockerfile images offline, and none on an unknown document', async () => {
-    server = await TestServer.start({ folders: [dir] });
-    const uri = fileUri(join(dir, 'Dockerfile'));
+    const server = await fixture.start();
+    const uri = fileUri(join(fixture.dir, 'Dockerfile'));
     await server.open(uri, 'FROM python:3.12-slim AS base\nRUN pip install flask\n', 'dockerfile');
     const image = await hover(server, uri, 0, 8);
     assert.deepEqual(image?.range, { start: { line: 0, character: 5 }, end: { line: 0, character: 21 } });
     assert.equal(markdownOf(image), '**python** · docker\\.io/library/python\n\n- Tag 3\\.12\\-slim\n- Registry not asked (offline).\n\n[Docker Hub](https://hub.docker.com/_/python)');
-    assert.equal(await hover(server, fileUri(join(dir, 'never-opened.txt')), 0, 0), null);
+    assert.equal(await hover(server, fileUri(join(fixture.dir, 'never-opened.txt')), 0, 0), null);
   });
 });
 
@@ -198,19 +179,14 @@ describe('server: hovers on images (real docker-registry on loopback)', function
   this.timeout(60_000);
   useLoopbackGuard();
   let registry: RegistryServer | undefined;
-  let dir: string | undefined;
-  let server: TestServer | undefined;
+  const fixture = useServerLifecycle();
 
   before(async function () {
     requireDockerRegistry(this);
     registry = await startRegistry();
-    dir = makeTree();
   });
   after(async () => {
-    if (server) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
-    await server?.dispose();
     await registry?.close();
-    if (dir) removeTree(dir);
   });
 
   it('shows whether the pinned digest still matches the tag, newer tags of the variant and the platforms', async () => {
@@ -218,8 +194,8 @@ describe('server: hovers on images (real docker-registry on loopback)', function
     const older = await seedImage(registry!, 'team/hover', ['1.0.0'], platforms, 'old');
     const newer = await seedImage(registry!, 'team/hover', ['1.0.1', 'latest'], platforms, 'new');
     const host = registry!.host;
-    server = await TestServer.start({ folders: [dir!], settings: { offline: false } });
-    const uri = fileUri(join(dir!, 'Dockerfile'));
+    const server = await fixture.start({ settings: { offline: false } });
+    const uri = fileUri(join(fixture.dir, 'Dockerfile'));
     const refreshed = server.nextRefresh(30_000);
     await server.open(uri, `FROM ${host}/team/hover:1.0.0@${older.digest} AS current\nFROM ${host}/team/hover:1.0.1@${older.digest} AS drifted\n`, 'dockerfile');
     await server.pull(uri);

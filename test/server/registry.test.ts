@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { useLoopbackGuard } from '../registry/loopback-guard';
-import { startPypiFixture, type PypiFixture } from '../registry/pypi-fixture';
-import { FULL_CAPABILITIES, fileUri, makeTree, removeTree, summary, SEVERITY, TestServer } from './harness';
+import { startPypiFixture } from '../registry/pypi-fixture';
+import { FULL_CAPABILITIES, fileUri, summary, SEVERITY, useServerLifecycle } from './harness';
 
 const TEXT = 'eventlet==0.20.0\nacme-widgets==2.0\nreqeusts==2.32.3\nacme-widgets==1.1\n';
 
@@ -17,33 +17,16 @@ const OFFLINE = [['duplicate-requirement', SEVERITY.warning, 3, 0, 3, 17]];
 describe('server: registry lookups', function () {
   this.timeout(60_000);
   useLoopbackGuard();
-  let index: PypiFixture;
-  let dir: string;
-  let server: TestServer | undefined;
-
-  before(async () => {
-    index = await startPypiFixture();
-    dir = makeTree();
-  });
-  afterEach(async () => {
-    if (server) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
-    await server?.dispose();
-    server = undefined;
-  });
-  after(async () => {
-    await index?.close();
-    removeTree(dir);
-  });
+  const fixture = useServerLifecycle({ index: true });
 
   const online = (indexUrl: string) => ({ offline: false, pypi: { indexUrl } });
 
   it('shows the offline findings at once, then the registry findings after a refresh', async () => {
-    server = await TestServer.start({
-      folders: [dir],
-      settings: online(index.simpleUrl),
+    const server = await fixture.start({
+      settings: online(fixture.index.simpleUrl),
       capabilities: { ...FULL_CAPABILITIES, window: { workDoneProgress: true } },
     });
-    const uri = fileUri(join(dir, 'requirements.txt'));
+    const uri = fileUri(join(fixture.dir, 'requirements.txt'));
     const refreshed = server.nextRefresh(30_000);
     await server.open(uri, TEXT);
     assert.deepEqual(summary(await server.pull(uri)), OFFLINE);
@@ -67,14 +50,14 @@ describe('server: registry lookups', function () {
   });
 
   it('asks the index nothing when pinHygiene.offline is true', async () => {
-    const before = index.requests.length;
-    server = await TestServer.start({ folders: [dir], settings: { offline: true, pypi: { indexUrl: index.simpleUrl } } });
-    const uri = fileUri(join(dir, 'offline.txt'));
+    const before = fixture.index.requests.length;
+    const server = await fixture.start({ settings: { offline: true, pypi: { indexUrl: fixture.index.simpleUrl } } });
+    const uri = fileUri(join(fixture.dir, 'offline.txt'));
     await server.open(uri, TEXT);
     assert.deepEqual(summary(await server.pull(uri)), OFFLINE);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual(summary(await server.pull(uri)), OFFLINE);
-    assert.equal(index.requests.length, before, 'no requests to the index');
+    assert.equal(fixture.index.requests.length, before, 'no requests to the index');
     assert.equal(server.refreshCount, 0);
   });
 
@@ -87,8 +70,8 @@ describe('server: registry lookups', function () {
       });
     }
     try {
-      server = await TestServer.start({ folders: [dir], settings: online(broken.simpleUrl) });
-      const uri = fileUri(join(dir, 'broken.txt'));
+      const server = await fixture.start({ settings: online(broken.simpleUrl) });
+      const uri = fileUri(join(fixture.dir, 'broken.txt'));
       const refreshed = server.nextRefresh(45_000);
       await server.open(uri, TEXT);
       assert.deepEqual(summary(await server.pull(uri)), OFFLINE);
@@ -98,7 +81,7 @@ describe('server: registry lookups', function () {
       assert.equal(failures.length, 1, JSON.stringify(server.logs));
       assert.ok(failures[0]!.message.includes(broken.origin));
       // Still answering.
-      const other = fileUri(join(dir, 'other.txt'));
+      const other = fileUri(join(fixture.dir, 'other.txt'));
       await server.open(other, 'requests\n');
       assert.deepEqual(summary(await server.pull(other)).map((row) => row[0]), ['unpinned-requirement']);
     } finally {
@@ -114,8 +97,8 @@ describe('server: registry lookups', function () {
     const text = `--index-url ${declared.simpleUrl}\nreqeusts==2.32.3\n`;
     try {
       for (const trusted of [false, true]) {
-        server = await TestServer.start({ folders: [dir], settings: { offline: false }, initializationOptions: { trusted }, env });
-        const uri = fileUri(join(dir, `trust-${trusted}.txt`));
+        const server = await fixture.start({ settings: { offline: false }, initializationOptions: { trusted }, env });
+        const uri = fileUri(join(fixture.dir, `trust-${trusted}.txt`));
         const refreshed = server.nextRefresh(30_000);
         await server.open(uri, text);
         await server.pull(uri);
@@ -126,7 +109,6 @@ describe('server: registry lookups', function () {
         assert.ok(asked > 0, `trusted=${trusted}: the expected index was asked`);
         assert.equal(notAsked, 0, `trusted=${trusted}: the other index was not asked`);
         await server.dispose();
-        server = undefined;
         declared.requests.length = 0;
         configured.requests.length = 0;
       }
@@ -142,8 +124,8 @@ describe('server: registry lookups', function () {
       // Never answers: the lookup is still running when the document closes.
     });
     try {
-      server = await TestServer.start({ folders: [dir], settings: online(slow.simpleUrl) });
-      const uri = fileUri(join(dir, 'closing.txt'));
+      const server = await fixture.start({ settings: online(slow.simpleUrl) });
+      const uri = fileUri(join(fixture.dir, 'closing.txt'));
       await server.open(uri, 'eventlet==0.20.0\n');
       assert.deepEqual(await server.pull(uri), []);
       await new Promise((resolve) => setTimeout(resolve, 200));

@@ -13,7 +13,7 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 import { MAX_FILE_BYTES } from '../../server/src/node/files';
 import { useLoopbackGuard } from '../registry/loopback-guard';
 import { startPypiFixture, type PypiFixture } from '../registry/pypi-fixture';
-import { fileUri, makeTree, removeTree, SEVERITY, summary, TestServer } from './harness';
+import { fileUri, makeTree, removeTree, SEVERITY, summary, TestServer, useServerLifecycle } from './harness';
 
 /** Log lines that mean a promise or exception escaped (server/src/lsp/log.ts). */
 const ESCAPED = /Unhandled promise rejection|Uncaught exception/;
@@ -74,20 +74,10 @@ async function slowFront(target: PypiFixture, ms: number): Promise<{ url: string
 
 describe('server: hurried and malformed clients', function () {
   this.timeout(60_000);
-  let dir: string;
-  let server: TestServer | undefined;
-
-  before(() => {
-    dir = makeTree();
-  });
-  afterEach(async () => {
-    await server?.dispose();
-    server = undefined;
-  });
-  after(() => removeTree(dir));
+  const fixture = useServerLifecycle();
 
   it('answers malformed JSON-RPC with errors and keeps working', async () => {
-    server = await TestServer.start({ folders: [dir] });
+    const server = await fixture.start();
     const raw = (body: string) => server!.child.stdin.write(`Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`);
     raw('{"jsonrpc": "2.0", "id": 900, "method": "textDocument/diagnostic", "params": ');
     raw('not json at all');
@@ -97,7 +87,7 @@ describe('server: hurried and malformed clients', function () {
     raw('{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": null}}');
     raw('{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": 7}, "contentChanges": "x"}}');
     raw('{"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {"changes": [null, {"uri": null}]}}');
-    raw(`{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": "${fileUri(join(dir, 'requirements-raw.txt'))}", "languageId": "pip-requirements", "version": 1, "text": "\\ud800flask\\u0000"}}}`);
+    raw(`{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": "${fileUri(join(fixture.dir, 'requirements-raw.txt'))}", "languageId": "pip-requirements", "version": 1, "text": "\\ud800flask\\u0000"}}}`);
     // Requests with missing or wrong parameters get an answer (an error or an empty result), not silence.
     const connection = server.connection;
     const answers = await Promise.all([
@@ -111,12 +101,12 @@ describe('server: hurried and malformed clients', function () {
     assert.equal(answers[4], 'error -32601', 'an unknown request is MethodNotFound');
     await connection.sendNotification('pinHygiene/noSuchNotification', { x: 1 });
     await connection.sendNotification('$/cancelRequest', { id: 'never-sent' });
-    await assertHealthy(server, dir);
+    await assertHealthy(server, fixture.dir);
   });
 
   it('copes with messages out of order: change before open, pull and hover for unopened documents, double open and close', async () => {
-    server = await TestServer.start({ folders: [dir] });
-    const uri = fileUri(join(dir, 'requirements-order.txt'));
+    const server = await fixture.start();
+    const uri = fileUri(join(fixture.dir, 'requirements-order.txt'));
     await server.change(uri, 'flask\n');
     assert.deepEqual(await server.pull(uri), [], 'an unopened document has no diagnostics');
     assert.equal(await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } }), null);
@@ -131,7 +121,7 @@ describe('server: hurried and malformed clients', function () {
     await server.close(uri);
     await server.change(uri, 'numpy\n');
     assert.deepEqual(await server.pull(uri), [], 'a closed document has no diagnostics');
-    await assertHealthy(server, dir);
+    await assertHealthy(server, fixture.dir);
   });
 
   it('answers requests sent before initialize, then starts normally', async () => {
@@ -144,7 +134,7 @@ describe('server: hurried and malformed clients', function () {
     connection.listen();
     try {
       // An answer (an empty report or an error), not a crash or silence.
-      const early = await connection.sendRequest<{ items?: unknown[] }>('textDocument/diagnostic', { textDocument: { uri: fileUri(join(dir, 'requirements.txt')) } })
+      const early = await connection.sendRequest<{ items?: unknown[] }>('textDocument/diagnostic', { textDocument: { uri: fileUri(join(fixture.dir, 'requirements.txt')) } })
         .then((report) => report?.items?.length ?? 0, (error: { code?: number }) => error.code);
       assert.ok(early === 0 || early === -32002, `answered ${early}`);
       const result = await connection.sendRequest<{ capabilities: unknown }>('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { trusted: true } });
@@ -160,8 +150,8 @@ describe('server: hurried and malformed clients', function () {
   });
 
   it('gives a document over the size limit one diagnostic saying so, and checks it again once it is small', async () => {
-    server = await TestServer.start({ folders: [dir] });
-    const uri = fileUri(join(dir, 'requirements-lock.txt'));
+    const server = await fixture.start();
+    const uri = fileUri(join(fixture.dir, 'requirements-lock.txt'));
     const line = 'requests>=1 --hash=sha256:' + '0'.repeat(64) + '\n';
     await server.open(uri, line.repeat(Math.ceil((MAX_FILE_BYTES + 1) / line.length)));
     const items = await server.pull(uri);
@@ -173,36 +163,25 @@ describe('server: hurried and malformed clients', function () {
     await server.change(uri, 'requests>=1\n');
     assert.deepEqual(summary(await server.pull(uri)), [['loose-requirement', SEVERITY.warning, 0, 0, 0, 11]]);
     // Dockerfiles too.
-    const dockerfile = fileUri(join(dir, 'Dockerfile.huge'));
+    const dockerfile = fileUri(join(fixture.dir, 'Dockerfile.huge'));
     await server.open(dockerfile, 'FROM python:3.12-slim\n'.repeat(Math.ceil((MAX_FILE_BYTES + 1) / 22)), 'dockerfile');
     assert.match((await server.pull(dockerfile)).map((item) => item.message).join('\n'), /^Not checked: this file is/);
     await server.close(dockerfile);
-    await assertHealthy(server, dir);
+    await assertHealthy(server, fixture.dir);
   });
 });
 
 describe('server: edits, closes and settings while lookups are in flight', function () {
   this.timeout(60_000);
   useLoopbackGuard();
-  let index: PypiFixture;
+  const fixture = useServerLifecycle({ index: true });
   let front: { url: string; close(): Promise<void> };
-  let dir: string;
-  let server: TestServer | undefined;
 
   before(async () => {
-    index = await startPypiFixture();
-    front = await slowFront(index, 150);
-    dir = makeTree();
-  });
-  afterEach(async () => {
-    if (server) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
-    await server?.dispose();
-    server = undefined;
+    front = await slowFront(fixture.index, 150);
   });
   after(async () => {
     await front?.close();
-    await index?.close();
-    removeTree(dir);
   });
 
   const FINAL = 'acme-widgets==2.0\nreqeusts==2.32.3\n';
@@ -214,8 +193,8 @@ describe('server: edits, closes and settings while lookups are in flight', funct
   ];
 
   it('edits while lookups run: the diagnostics settle to those of the final text, never stale ones', async () => {
-    server = await TestServer.start({ folders: [dir], settings: { offline: false, pypi: { indexUrl: front.url } } });
-    const uri = fileUri(join(dir, 'requirements.txt'));
+    const server = await fixture.start({ settings: { offline: false, pypi: { indexUrl: front.url } } });
+    const uri = fileUri(join(fixture.dir, 'requirements.txt'));
     await server.open(uri, 'eventlet==0.20.0\n');
     await server.pull(uri);
     const texts = ['eventlet==0.20.0\nfriendly-bard\n', 'friendly-bard==1.0\n', 'reqeusts\nacme-widgets>=1\n', '', 'eventlet==0.20.0\nacme-widgets==1.1\nreqeusts==2.32.3\n', FINAL];
@@ -234,8 +213,8 @@ describe('server: edits, closes and settings while lookups are in flight', funct
   });
 
   it('closes documents while their lookups run, then reopens them with the right findings', async () => {
-    server = await TestServer.start({ folders: [dir], settings: { offline: false, pypi: { indexUrl: front.url } } });
-    const uris = Array.from({ length: 8 }, (_, n) => fileUri(join(dir, `closing-${n}.txt`)));
+    const server = await fixture.start({ settings: { offline: false, pypi: { indexUrl: front.url } } });
+    const uris = Array.from({ length: 8 }, (_, n) => fileUri(join(fixture.dir, `closing-${n}.txt`)));
     for (let round = 0; round < 3; round++) {
       for (const uri of uris) {
         await server.open(uri, round % 2 === 0 ? 'eventlet==0.20.0\nreqeusts\n' : FINAL);
@@ -250,8 +229,8 @@ describe('server: edits, closes and settings while lookups are in flight', funct
   });
 
   it('flips settings rapidly: the last settings win', async () => {
-    server = await TestServer.start({ folders: [dir], settings: { offline: false, pypi: { indexUrl: front.url } } });
-    const uri = fileUri(join(dir, 'requirements-flips.txt'));
+    const server = await fixture.start({ settings: { offline: false, pypi: { indexUrl: front.url } } });
+    const uri = fileUri(join(fixture.dir, 'requirements-flips.txt'));
     await server.open(uri, FINAL);
     const flips = [
       { offline: true },

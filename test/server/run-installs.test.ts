@@ -9,32 +9,18 @@ import type { CodeAction, Diagnostic, TextDocumentEdit } from 'vscode-languagese
 import { applyEdits } from '../../server/src/core/fixes/apply';
 import type { TextEdit } from '../../server/src/core/types';
 import { useLoopbackGuard } from '../registry/loopback-guard';
-import { startPypiFixture, type PypiFixture } from '../registry/pypi-fixture';
-import { fileUri, makeTree, removeTree, summary, SEVERITY, TestServer } from './harness';
+import { fileUri, summary, SEVERITY, useServerLifecycle } from './harness';
 
 const TEXT = 'FROM scratch\r\nRUN pip install --no-cache-dir eventlet==0.20.0 "acme-widgets[extra]"\r\n';
 
 describe('server: RUN installs looked up', function () {
   this.timeout(60_000);
   useLoopbackGuard();
-  let index: PypiFixture;
-  let dir: string;
-  let server: TestServer | undefined;
-
-  before(async () => {
-    index = await startPypiFixture();
-    dir = makeTree();
-  });
-  after(async () => {
-    if (server) assert.doesNotMatch(server.stderr, /loopback guard/, 'the server only asked loopback');
-    await server?.dispose();
-    await index?.close();
-    removeTree(dir);
-  });
+  const fixture = useServerLifecycle({ index: true });
 
   it('reports registry findings on the RUN pin and offers the pin for the unpinned install', async () => {
-    server = await TestServer.start({ folders: [dir], settings: { offline: false, pypi: { indexUrl: index.simpleUrl } } });
-    const uri = fileUri(join(dir, 'Dockerfile'));
+    const server = await fixture.start({ settings: { offline: false, pypi: { indexUrl: fixture.index.simpleUrl } } });
+    const uri = fileUri(join(fixture.dir, 'Dockerfile'));
     const refreshed = server.nextRefresh(30_000);
     await server.open(uri, TEXT, 'dockerfile');
     const first = summary(await server.pull(uri));
