@@ -4,28 +4,9 @@
  * what the index cannot resolve is left alone, and every other byte survives.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { startPypiFixture, type PypiFixture } from '../registry/pypi-fixture';
-import { assertCliBuilt, CLI, makeTree, removeTree } from './helpers';
-
-const run = promisify(execFile);
-
-async function check(args: string[], cwd: string, cacheHome: string): Promise<{ status: number; stdout: string; stderr: string }> {
-  try {
-    // Only the fixture index may be asked: no pip.conf, no PIP_* indexes, no proxies, no activated environment.
-    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: cacheHome, XDG_CONFIG_HOME: cacheHome, HOME: cacheHome, PIP_CONFIG_FILE: '/dev/null' };
-    for (const name of ['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_NO_INDEX', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'VIRTUAL_ENV']) delete env[name];
-    const { stdout, stderr } = await run(process.execPath, [CLI, 'check', ...args], { cwd, env, timeout: 60_000 });
-    return { status: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { status: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-}
+import { checkWithFixtures, makeTree, removeTree, useFixtureIndex } from './helpers';
 
 const REQUIREMENTS = [
   '# pinned by CI\r\n',
@@ -49,27 +30,17 @@ const FIXED = [
 
 describe('cli: check --fix', function () {
   this.timeout(90_000);
-  let index: PypiFixture;
-  let cacheHome: string;
+  const fixture = useFixtureIndex();
   let dir: string | undefined;
 
-  before(async () => {
-    assertCliBuilt();
-    index = await startPypiFixture();
-    cacheHome = mkdtempSync(join(tmpdir(), 'pin-hygiene-cli-cache-'));
-  });
   afterEach(() => {
     if (dir) removeTree(dir);
     dir = undefined;
   });
-  after(async () => {
-    await index?.close();
-    rmSync(cacheHome, { recursive: true, force: true });
-  });
 
   it('pins loose and unpinned requirements in place, keeps CRLF, comments and markers, and reports what remains', async () => {
     dir = makeTree({ 'requirements.txt': REQUIREMENTS });
-    const result = await check(['--fix', '--index-url', index.simpleUrl], dir, cacheHome);
+    const result = await checkWithFixtures(['--fix', '--index-url', fixture.index.simpleUrl], dir, fixture.home);
     assert.equal(readFileSync(join(dir, 'requirements.txt'), 'utf8'), FIXED);
     assert.equal(result.status, 1, result.stderr);
     // What remains: the outdated exact pin, the unknown project, the URL requirement.
@@ -82,7 +53,7 @@ describe('cli: check --fix', function () {
   it('changes nothing the second time', async () => {
     dir = makeTree({ 'requirements.txt': FIXED });
     const before = statSync(join(dir, 'requirements.txt')).mtimeMs;
-    const result = await check(['--fix', '--index-url', index.simpleUrl], dir, cacheHome);
+    const result = await checkWithFixtures(['--fix', '--index-url', fixture.index.simpleUrl], dir, fixture.home);
     assert.equal(readFileSync(join(dir, 'requirements.txt'), 'utf8'), FIXED);
     assert.equal(statSync(join(dir, 'requirements.txt')).mtimeMs, before, 'not rewritten');
     assert.match(result.stderr, /0 fixes applied\n$/);
@@ -90,7 +61,7 @@ describe('cli: check --fix', function () {
 
   it('keeps the JSON report shape, reporting the findings left after fixing', async () => {
     dir = makeTree({ 'requirements.txt': 'acme-widgets>=1.0,<2\nfriendly.bard==0.9\n' });
-    const result = await check(['--fix', '--format', 'json', '--index-url', index.simpleUrl], dir, cacheHome);
+    const result = await checkWithFixtures(['--fix', '--format', 'json', '--index-url', fixture.index.simpleUrl], dir, fixture.home);
     assert.equal(readFileSync(join(dir, 'requirements.txt'), 'utf8'), 'acme-widgets==1.1\nfriendly.bard==0.9\n');
     const report = JSON.parse(result.stdout) as { version: number; files: { path: string; findings: { rule: string; line: number; dependency?: string }[] }[] };
     assert.equal(report.version, 1);
@@ -103,7 +74,7 @@ describe('cli: check --fix', function () {
   it('keeps a UTF-8 byte-order mark and the file mode, and honours --python-version', async () => {
     dir = makeTree({ 'requirements.txt': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('acme-widgets>=1.0\n')]) });
     chmodSync(join(dir, 'requirements.txt'), 0o640);
-    await check(['--fix', '--python-version', '3.8', '--index-url', index.simpleUrl], dir, cacheHome);
+    await checkWithFixtures(['--fix', '--python-version', '3.8', '--index-url', fixture.index.simpleUrl], dir, fixture.home);
     const bytes = readFileSync(join(dir, 'requirements.txt'));
     assert.deepEqual(bytes, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('acme-widgets==1.1\n')]));
     assert.equal(statSync(join(dir, 'requirements.txt')).mode & 0o777, 0o640);
@@ -111,7 +82,7 @@ describe('cli: check --fix', function () {
 
   it('offline, touches nothing: pins need the index', async () => {
     dir = makeTree({ 'requirements.txt': REQUIREMENTS });
-    const result = await check(['--fix', '--offline'], dir, cacheHome);
+    const result = await checkWithFixtures(['--fix', '--offline'], dir, fixture.home);
     assert.equal(readFileSync(join(dir, 'requirements.txt'), 'utf8'), REQUIREMENTS);
     assert.match(result.stderr, /0 fixes applied\n$/);
   });
@@ -119,7 +90,7 @@ describe('cli: check --fix', function () {
   it('pins pip installs inside RUN lines, keeping quotes, continuations and exact pins', async () => {
     const dockerfile = 'FROM scratch\r\nRUN pip install --no-cache-dir "acme-widgets>=1.0" eventlet \\\r\n    friendly.bard==0.9\r\n';
     dir = makeTree({ Dockerfile: dockerfile });
-    const result = await check(['--fix', '--index-url', index.simpleUrl], dir, cacheHome);
+    const result = await checkWithFixtures(['--fix', '--index-url', fixture.index.simpleUrl], dir, fixture.home);
     assert.doesNotMatch(result.stderr, /docker\.io/);
     assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), 'FROM scratch\r\nRUN pip install --no-cache-dir "acme-widgets==2.1" eventlet==0.20.1 \\\r\n    friendly.bard==0.9\r\n');
     assert.match(result.stderr, /2 fixes applied\n$/);
@@ -130,7 +101,7 @@ describe('cli: check --fix', function () {
       'requirements.txt': 'eventlet\n',
       '.venv/lib/python3.12/site-packages/eventlet-0.20.0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: eventlet\nVersion: 0.20.0\n\n',
     });
-    await check(['--fix', '--index-url', index.simpleUrl], dir, cacheHome);
+    await checkWithFixtures(['--fix', '--index-url', fixture.index.simpleUrl], dir, fixture.home);
     assert.equal(readFileSync(join(dir, 'requirements.txt'), 'utf8'), 'eventlet==0.20.0\n');
   });
 });

@@ -3,13 +3,16 @@
  * temporary folder, and check SARIF logs against what GitHub code scanning requires.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { startPypiFixture, type PypiFixture } from '../registry/pypi-fixture';
 
 export const ROOT = resolve(__dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
+const execFileAsync = promisify(execFile);
 
 /** Fails early, with the fix, when dist/cli.js is missing or older than the sources bundled into it. */
 export function assertCliBuilt(): void {
@@ -44,6 +47,31 @@ export function runCli(args: readonly string[], cwd: string, env: Record<string,
   const result = spawnSync(process.execPath, [CLI, ...offlineUnlessIndexed(args)], { cwd, env: childEnv, encoding: 'utf8', timeout: 20_000 });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The environment of a CLI run that may ask only loopback fixtures: home, cache and
+ * configuration under `home`; no pip configuration, PIP_* indexes, npm registry, proxies or
+ * activated environment from this machine. `extra` adds variables (a fixture's registry).
+ */
+export function fixtureOnlyEnvironment(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: home, XDG_CONFIG_HOME: home, HOME: home, PIP_CONFIG_FILE: '/dev/null' };
+  for (const name of ['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_NO_INDEX', 'NPM_CONFIG_REGISTRY', 'npm_config_registry', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'VIRTUAL_ENV']) delete env[name];
+  return { ...env, ...extra };
+}
+
+/**
+ * Runs `node dist/cli.js check …args` in `cwd` without blocking this process (which serves the
+ * fixture indexes), in `fixtureOnlyEnvironment(home, extra)`.
+ */
+export async function checkWithFixtures(args: readonly string[], cwd: string, home: string, extra: Record<string, string> = {}): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, 'check', ...args], { cwd, env: fixtureOnlyEnvironment(home, extra), timeout: 60_000 });
+    return { status: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { status: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
 }
 
 /**
@@ -90,6 +118,35 @@ export function useProject(files: Record<string, string | Buffer>): { readonly d
     get dir() {
       if (dir === undefined) throw new Error('useProject(): no folder outside the tests');
       return dir;
+    },
+  };
+}
+
+/**
+ * Registers mocha hooks for the enclosing `describe`: dist/cli.js is built, a loopback PyPI
+ * fixture index runs and an empty temporary home (cache and configuration) exists before its
+ * tests, and both are gone after them.
+ */
+export function useFixtureIndex(): { readonly index: PypiFixture; readonly home: string } {
+  let index: PypiFixture | undefined;
+  let home: string | undefined;
+  before(async () => {
+    assertCliBuilt();
+    index = await startPypiFixture();
+    home = mkdtempSync(join(tmpdir(), 'pin-hygiene-cli-cache-'));
+  });
+  after(async () => {
+    await index?.close();
+    if (home !== undefined) rmSync(home, { recursive: true, force: true });
+  });
+  return {
+    get index() {
+      if (!index) throw new Error('useFixtureIndex(): no index outside the tests');
+      return index;
+    },
+    get home() {
+      if (home === undefined) throw new Error('useFixtureIndex(): no home outside the tests');
+      return home;
     },
   };
 }
