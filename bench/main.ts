@@ -45,6 +45,11 @@ async function main(): Promise<void> {
     loadAverageAtStart: loadavg().map((value) => round(value, 2)),
   };
   log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
+  if (process.argv.includes('--keystroke')) {
+    // Row 3 alone, printed, results.json left as it is.
+    for (const k of await keystrokeRows(CORPUS, log)) console.log(`${k.file} ${k.lines} lines: p50 ${ms(k.p50)}, p95 ${ms(k.p95)}, ${k.diagnostics} diagnostics (${kb(k.reportBytes)} a report)`);
+    return;
+  }
 
   // Sizes and the rows that run the built server first, while the bundles are the production ones bench/run.mjs just built.
   const size = (file: string) => (existsSync(join(ROOT, file)) ? statSync(join(ROOT, file)).size : undefined);

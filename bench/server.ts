@@ -24,7 +24,9 @@ class BenchClient {
 
   static async start(folder: string): Promise<BenchClient> {
     const env = { ...process.env, PIP_CONFIG_FILE: devNull, PIP_NO_INDEX: '1' };
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // BENCH_CPU_PROF=DIR: a CPU profile of the server, written to DIR when it exits.
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...profile, SERVER, '--stdio'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr.resume();
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const folderUri = pathToFileURL(folder).href;
