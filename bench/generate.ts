@@ -4,21 +4,12 @@
  * comments; multi-stage Dockerfiles with heredocs, JSON forms and long RUN chains) is present in
  * the proportion the corpus has it. Deterministic: the same corpus gives the same text.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseRequirementsFile } from '../server/src/core/requirements/parse';
+import { corpusFiles } from '../test/corpus/corpus-path';
+import { random } from '../test/seeded-random';
 
-/** mulberry32: a small seeded PRNG, so every run measures the same text. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so every run measures the same text.
+export { random };
 
 /** Options whose meaning differs between pip releases, so that any pip on the machine takes the whole file. */
 const VERSION_SENSITIVE_OPTIONS = /--global-option|--install-option|--all-releases|--only-final|--no-require-hashes|--use-feature|--config-settings|(^|\s)-C|--allow-external|--allow-unverified/;
@@ -70,9 +61,9 @@ export interface GeneratedText {
 
 /** A requirements file of exactly `lines` physical lines (continuations count as lines) drawn from the corpus's real files. */
 export function generateRequirements(corpus: string, lines: number, seed = 0x5eed_0050): GeneratedText {
-  const dir = join(corpus, 'realworld/requirements');
-  const sources = readdirSync(dir).sort();
-  const blocks = sources.flatMap((file) => requirementBlocks(readFileSync(join(dir, file), 'utf8'))).filter(acceptedEverywhere);
+  const files = corpusFiles(corpus, 'realworld/requirements');
+  const sources = files.map((file) => file.name);
+  const blocks = files.flatMap((file) => requirementBlocks(file.text)).filter(acceptedEverywhere);
   const next = random(seed);
   const out: string[] = [];
   let count = 0;
@@ -109,9 +100,9 @@ function dockerStages(text: string): string[] {
  * names are made unique and `FROM name` / `--from=name` follow the newest stage of that name.
  */
 export function generateDockerfile(corpus: string, stages: number, seed = 0x5eed_4000): GeneratedText {
-  const dir = join(corpus, 'realworld/dockerfiles');
-  const sources = readdirSync(dir).sort().filter((file) => !/^#\s*escape\s*=/im.test(readFileSync(join(dir, file), 'utf8').split('\nFROM')[0] ?? ''));
-  const pool = sources.flatMap((file) => dockerStages(readFileSync(join(dir, file), 'utf8')));
+  const files = corpusFiles(corpus, 'realworld/dockerfiles').filter((file) => !/^#\s*escape\s*=/im.test(file.text.split('\nFROM')[0] ?? ''));
+  const sources = files.map((file) => file.name);
+  const pool = files.flatMap((file) => dockerStages(file.text));
   const next = random(seed);
   const latest = new Map<string, string>();
   const out: string[] = ['# syntax=docker/dockerfile:1'];

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { parseRequirementsFile, type Entry, type RequirementEntry } from '../../server/src/core/requirements/parse';
 import { normalizeName } from '../../server/src/core/requirements/pep508';
-import { requireCorpus } from './corpus-path';
+import { random } from '../seeded-random';
+import { corpusFiles, requireCorpus } from './corpus-path';
 
 /**
  * pip's own parser as the oracle: generated requirements files (real lines from the
@@ -19,18 +20,6 @@ const SEED = 0x5eed_2023;
 
 /** Options pip 23.2 and pip HEAD treat differently (23.2 accepts the first two on a requirement line; it lacks the rest). */
 const VERSION_SENSITIVE_OPTIONS = /--global-option|--install-option|--all-releases|--only-final|--no-require-hashes|--use-feature|--config-settings|(^|\s)-C/;
-
-/** Deterministic PRNG (mulberry32) so every run checks the same files. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Pick = <T>(items: readonly T[]) => T;
 
@@ -104,8 +93,7 @@ function syntheticLine(pick: Pick, next: () => number): string {
 
 /** Real lines (continuations included), without the options whose meaning changed between pip 23.2 and HEAD. */
 function realLines(corpus: string): string[] {
-  const dir = join(corpus, 'realworld/requirements');
-  return readdirSync(dir).sort().flatMap((file) => readFileSync(join(dir, file), 'utf8').split(/\r?\n/)).filter((line) => !VERSION_SENSITIVE_OPTIONS.test(line));
+  return corpusFiles(corpus, 'realworld/requirements').flatMap((file) => file.text.split(/\r?\n/)).filter((line) => !VERSION_SENSITIVE_OPTIONS.test(line));
 }
 
 function generateFiles(corpus: string): string[] {

@@ -11,6 +11,7 @@ import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts, PackageRelease 
 import type { AnalysisHost, IncludeResult } from '../../server/src/core/host';
 import { applyEdits as applyFixEdits, fixAllEdits } from '../../server/src/core/fixes/apply';
 import type { FileKind, Finding, Position, Range } from '../../server/src/core/types';
+import { random } from '../seeded-random';
 import { DIGEST, IMAGE_TAGS, VERSIONS } from './generators';
 
 /** Generous: a hang detector, not a benchmark (documents here are a few hundred bytes). */
@@ -49,18 +50,6 @@ function normalise(path: string): string {
     else if (part !== '.') parts.push(part);
   }
   return parts.join('/') || '/';
-}
-
-/** A small deterministic PRNG (mulberry32), so registry answers follow from the case's seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const HOSTILE = ['[click](command:workbench.action.terminal.new)', '<img src=x onerror=alert(1)>', '**bold** `code` \\', '\u202e\0\r\n', 'a'.repeat(300)];
