@@ -28,6 +28,8 @@ export interface LookupsRow {
   /** The same bound over the requests actually needed: `ceil(requests / per-host connections) × latency`. */
   requestBoundMs: number;
   maxConcurrent: number;
+  /** Per cold run, ms spent with 0, 1, …, 6 requests held at the front (in flight): what lies above the bound. */
+  inFlightMs: number[][];
   warmMs: number;
   warmRequests: number;
 }
@@ -48,16 +50,25 @@ function projects(): FixtureProject[] {
 }
 
 /** A front that holds every request `latency` ms, then passes it to the fixture; counts what it sees. */
-async function latencyFront(target: string, latency: number): Promise<{ origin: string; count: () => number; maxConcurrent: () => number; reset: () => void; close: () => Promise<void> }> {
+async function latencyFront(target: string, latency: number): Promise<{ origin: string; count: () => number; maxConcurrent: () => number; inFlightMs: () => number[]; reset: () => void; close: () => Promise<void> }> {
   const upstream = new URL(target);
   let count = 0;
   let active = 0;
   let most = 0;
+  // Time spent at each number of requests in flight, since the last reset.
+  let inFlight: number[] = [];
+  let since = performance.now();
+  const step = (delta: number) => {
+    const now = performance.now();
+    inFlight[active] = (inFlight[active] ?? 0) + now - since;
+    since = now;
+    active += delta;
+  };
   const server: Server = createServer((req, res) => {
     count += 1;
-    active += 1;
+    step(1);
     most = Math.max(most, active);
-    res.on('close', () => { active -= 1; });
+    res.on('close', () => step(-1));
     setTimeout(() => {
       const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -72,7 +83,8 @@ async function latencyFront(target: string, latency: number): Promise<{ origin: 
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     count: () => count,
     maxConcurrent: () => most,
-    reset: () => { count = 0; most = 0; },
+    inFlightMs: () => { step(0); return Array.from({ length: most + 1 }, (_, index) => Math.round(inFlight[index] ?? 0)); },
+    reset: () => { count = 0; most = 0; inFlight = []; since = performance.now(); },
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
@@ -85,7 +97,7 @@ export async function lookupsRow(index: LookupsRow['index'], runs = 3): Promise<
   const front = await latencyFront(fixture.origin, LATENCY_MS);
   const text = projects().map((project) => `${project.name}==1.0.0\n`).join('');
   const setting = `${front.origin}${simplePath}`;
-  const cold: { ms: number; requests: number; concurrent: number; found: number }[] = [];
+  const cold: { ms: number; requests: number; concurrent: number; found: number; inFlightMs: number[] }[] = [];
   let lookups: RequirementsLookups | undefined;
   try {
     for (let run = 0; run < runs; run++) {
@@ -94,7 +106,7 @@ export async function lookupsRow(index: LookupsRow['index'], runs = 3): Promise<
       front.reset();
       const started = performance.now();
       const answers = await lookups.packagesFor(text, { setting });
-      cold.push({ ms: performance.now() - started, requests: front.count(), concurrent: front.maxConcurrent(), found: [...answers.values()].filter((answer) => answer.status === 'found').length });
+      cold.push({ ms: performance.now() - started, requests: front.count(), concurrent: front.maxConcurrent(), inFlightMs: front.inFlightMs(), found: [...answers.values()].filter((answer) => answer.status === 'found').length });
     }
     front.reset();
     const started = performance.now();
@@ -114,6 +126,7 @@ export async function lookupsRow(index: LookupsRow['index'], runs = 3): Promise<
       boundMs: Math.ceil(PROJECTS / connections) * LATENCY_MS,
       requestBoundMs: Math.ceil(coldRequests / connections) * LATENCY_MS,
       maxConcurrent: Math.max(...cold.map((run) => run.concurrent)),
+      inFlightMs: cold.map((run) => run.inFlightMs),
       warmMs,
       warmRequests: front.count(),
     };

@@ -50,6 +50,20 @@ async function main(): Promise<void> {
     for (const k of await keystrokeRows(CORPUS, log)) console.log(`${k.file} ${k.lines} lines: p50 ${ms(k.p50)}, p95 ${ms(k.p95)}, ${k.diagnostics} diagnostics (${kb(k.reportBytes)} a report)`);
     return;
   }
+  if (process.argv.includes('--lookups')) {
+    // Row 4 alone, printed, results.json left as it is.
+    for (const index of ['simple', 'pypi'] as const) {
+      const l = await lookupsRow(index);
+      console.log(`${index}: cold ${l.coldRuns.map(ms).join(', ')} (median ${ms(l.coldMs)}), ${l.coldRequests} requests, at most ${l.maxConcurrent} in flight (ms with 0…${l.maxConcurrent} in flight per run: ${l.inFlightMs.map((run) => run.join('/')).join(', ')}), bound ${ms(l.requestBoundMs)}, ${times(l.coldMs / l.requestBoundMs)}; warm ${ms(l.warmMs)}, ${l.warmRequests} requests`);
+    }
+    return;
+  }
+  if (process.argv.includes('--footprint')) {
+    // The RSS row alone, printed, results.json left as it is.
+    const memory = await footprint(CORPUS, 100);
+    console.log(`server RSS idle ${memory.rssIdle === undefined ? 'n/a' : mb(memory.rssIdle)}, after ${memory.files} files ${memory.rssAfter === undefined ? 'n/a' : mb(memory.rssAfter)}`);
+    return;
+  }
 
   // Sizes and the rows that run the built server first, while the bundles are the production ones bench/run.mjs just built.
   const size = (file: string) => (existsSync(join(ROOT, file)) ? statSync(join(ROOT, file)).size : undefined);

@@ -17,11 +17,12 @@ function step(title, command, args) {
   }
 }
 
-// `npm run bench -- --keystroke`: only row 3 (keystroke → diagnostics), about 30 s.
-const keystroke = process.argv.includes('--keystroke');
-if (!keystroke && !existsSync(join(root, 'dist', 'pin-hygiene.vsix'))) {
+// `npm run bench -- --keystroke`: only row 3 (keystroke → diagnostics), about 30 s; `--lookups`:
+// only row 4 (about 40 s); `--footprint`: only the server RSS row (about 10 s).
+const only = ['--keystroke', '--lookups', '--footprint'].filter((flag) => process.argv.includes(flag));
+if (only.length === 0 && !existsSync(join(root, 'dist', 'pin-hygiene.vsix'))) {
   // `vsce package` runs vscode:prepublish, the production build, first.
   step('packaging dist/pin-hygiene.vsix', npm, ['run', '--silent', 'package']);
 }
 step('building the production bundles', process.execPath, ['esbuild.mjs', '--production']);
-step('measuring', process.execPath, ['--import', 'tsx', join(root, 'bench', 'main.ts'), ...(keystroke ? ['--keystroke'] : [])]);
+step('measuring', process.execPath, ['--import', 'tsx', join(root, 'bench', 'main.ts'), ...only]);

@@ -26,7 +26,9 @@ class BenchClient {
     const env = { ...process.env, PIP_CONFIG_FILE: devNull, PIP_NO_INDEX: '1' };
     // BENCH_CPU_PROF=DIR: a CPU profile of the server, written to DIR when it exits.
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    const child = spawn(process.execPath, [...profile, SERVER, '--stdio'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // BENCH_SERVER_NODE_OPTIONS="--heap-prof …": further Node.js flags for the server, to explain a measurement.
+    const flags = process.env.BENCH_SERVER_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...profile, ...flags, SERVER, '--stdio'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr.resume();
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const folderUri = pathToFileURL(folder).href;
