@@ -36,6 +36,16 @@ export function applySettings<T extends UnsettledFinding>(raw: T[], settings: An
   return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
 }
 
+/** The title of a finding's "ignore this" fix. */
+export function ignoreTitle(rule: RuleId, dependency: string | undefined): string {
+  return `Ignore ${rule} for ${dependency ?? 'this line'}`;
+}
+
+/** The "ignore this" fix for one finding of `rule` whose comment goes above `line` of `text` (as applySettings makes it). */
+export function ignoreFix(text: string, rule: RuleId, dependency: string | undefined, line: number): Fix {
+  return new IgnoreLines(text).ignoreFix(rule, dependency, line);
+}
+
 /** A comment line that holds only `# pin-hygiene: ignore=rules`: a new rule joins its list. */
 const IGNORE_LINE_RE = /^[ \t]*#[ \t]*pin-hygiene:[ \t]*ignore[ \t]*=[ \t]*[a-z0-9-]+(?:[ \t]*,[ \t]*[a-z0-9-]+)*/i;
 
@@ -57,7 +67,7 @@ class IgnoreLines {
    * cover only the first one. Never safe: fix-all must not hide findings.
    */
   ignoreFix(rule: RuleId, dependency: string | undefined, line: number): Fix {
-    const title = `Ignore ${rule} for ${dependency ?? 'this line'}`;
+    const title = ignoreTitle(rule, dependency);
     const target = Math.max(0, Math.min(line, this.starts.length - 1));
     const insertion = this.insertionFor(target);
     const at = { line: insertion.at, character: insertion.character };

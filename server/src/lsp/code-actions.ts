@@ -16,12 +16,13 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { applySettings } from '../core/findings';
+import { ignoreFix } from '../core/findings';
 import { fixAllEdits } from '../core/fixes/apply';
 import { hashModeFix } from '../core/fixes/hash-mode';
+import { isRuleId } from '../core/rule-catalog';
 import { parseRequirementsFile } from '../core/requirements/parse';
-import type { Finding, Fix, Position, Range, RuleId, TextEdit } from '../core/types';
-import { DIAGNOSTIC_SOURCE, ignoreTitle, type DiagnosticData } from './convert';
+import type { Finding, Fix, Position, Range, TextEdit } from '../core/types';
+import { DIAGNOSTIC_SOURCE, type DiagnosticData } from './convert';
 import type { AnalyzedDocument, DiagnosticsProvider } from './diagnostics';
 import { formatError, type Logger } from './log';
 
@@ -203,20 +204,11 @@ function carriedFixes(data: Partial<DiagnosticData>, diagnostic: Diagnostic, doc
   const fixes = data.fixes === undefined ? [] : validFixes(data.fixes);
   if (fixes === undefined || data.ignore === undefined) return fixes;
   const { rule, dependency, ignore } = data;
-  // The rule is written into the comment: only the diagnostic's own code, spelled as rule ids are.
-  if (typeof rule !== 'string' || rule !== diagnostic.code || !/^[a-z0-9-]{1,80}$/.test(rule)) return undefined;
+  // The rule is written into the comment: only the diagnostic's own code, and a rule id we know.
+  if (typeof rule !== 'string' || rule !== diagnostic.code || !isRuleId(rule)) return undefined;
   if (dependency !== undefined && typeof dependency !== 'string') return undefined;
   if (!Number.isInteger(ignore) || ignore < 0 || ignore >= document.lineCount) return undefined;
-  const ignoreFix = ignoreFixAt(document.getText(), rule, dependency, ignore);
-  return ignoreFix ? [...fixes, ignoreFix] : undefined;
-}
-
-/** The "ignore this" fix the core makes for a finding of `rule` whose comment goes above `line` (core/findings.ts). */
-function ignoreFixAt(text: string, rule: RuleId, dependency: string | undefined, line: number): Fix | undefined {
-  const at = { line, character: 0 };
-  const [finding] = applySettings([{ rule, severity: 'hint', message: '', range: { start: at, end: at }, dependency }], { severity: {} }, () => false, { text, lineOf: () => line });
-  const fix = finding?.fixes?.[finding.fixes.length - 1];
-  return fix !== undefined && fix.title === ignoreTitle(rule, dependency) ? fix : undefined;
+  return [...fixes, ignoreFix(document.getText(), rule, dependency, ignore)];
 }
 
 /** Fixes from a diagnostic's data as the client sent it back: anything malformed is dropped. */

@@ -3,6 +3,7 @@
  * so ranges are copied, never recomputed.
  */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import { ignoreTitle } from '../core/findings';
 import { ruleDocUrl, type Finding, type Fix, type RuleId, type Severity } from '../core/types';
 import { relatedUri, type DocumentLocation } from './paths';
 
@@ -62,11 +63,6 @@ export function toDiagnostic(finding: Finding, document: { uri: string; location
     }));
   }
   return diagnostic;
-}
-
-/** The title core/findings.ts gives a finding's "ignore this" fix. */
-export function ignoreTitle(rule: RuleId, dependency: string | undefined): string {
-  return `Ignore ${rule} for ${dependency ?? 'this line'}`;
 }
 
 /**
