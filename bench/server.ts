@@ -22,13 +22,13 @@ class BenchClient {
 
   private constructor(readonly child: ChildProcessWithoutNullStreams, readonly connection: MessageConnection) {}
 
-  static async start(folder: string): Promise<BenchClient> {
+  static async start(folder: string, server = SERVER): Promise<BenchClient> {
     const env = { ...process.env, PIP_CONFIG_FILE: devNull, PIP_NO_INDEX: '1' };
     // BENCH_CPU_PROF=DIR: a CPU profile of the server, written to DIR when it exits.
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     // BENCH_SERVER_NODE_OPTIONS="--heap-prof …": further Node.js flags for the server, to explain a measurement.
     const flags = process.env.BENCH_SERVER_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...profile, ...flags, SERVER, '--stdio'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...profile, ...flags, server, '--stdio'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr.resume();
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const folderUri = pathToFileURL(folder).href;
@@ -167,11 +167,11 @@ export async function keystrokeRows(corpus: string, log: (message: string) => vo
 }
 
 /** Spawn of `node dist/server.js --stdio` to the `initialize` result, `runs` times; milliseconds. */
-export async function serverStartTimes(runs: number): Promise<number[]> {
+export async function serverStartTimes(runs: number, server = SERVER): Promise<number[]> {
   const times: number[] = [];
   for (let run = 0; run < runs + 1; run++) {
     const started = performance.now();
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } });
+    const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.onRequest(() => null);
     connection.onNotification(() => undefined);
@@ -228,7 +228,7 @@ export interface FootprintRow {
  * 100 files opened and their diagnostics pulled, as an editor with 100 tabs restored: the
  * corpus's real requirements files and Dockerfiles in turn, each under its own name.
  */
-export async function footprint(corpus: string, files = 100): Promise<FootprintRow> {
+export async function footprint(corpus: string, files = 100, server = SERVER): Promise<FootprintRow> {
   const requirementsDir = join(corpus, 'realworld/requirements');
   const dockerDir = join(corpus, 'realworld/dockerfiles');
   const sources = [
@@ -244,19 +244,19 @@ export async function footprint(corpus: string, files = 100): Promise<FootprintR
     opened.push({ path, text: source.text, kind: source.kind });
   }
   const dir = makeTree(tree);
-  const server = await BenchClient.start(dir);
+  const client = await BenchClient.start(dir, server);
   try {
-    const rssIdle = rss(server.child.pid as number);
+    const rssIdle = rss(client.child.pid as number);
     for (const file of opened) {
       const uri = fileUri(join(dir, file.path));
-      await server.open(uri, file.text, file.kind);
-      await server.pull(uri);
+      await client.open(uri, file.text, file.kind);
+      await client.pull(uri);
     }
     // What stays resident, not garbage that the next collection would free: wait for the heap to settle.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    return { files, rssIdle, rssAfter: rss(server.child.pid as number) };
+    return { files, rssIdle, rssAfter: rss(client.child.pid as number) };
   } finally {
-    await server.dispose();
+    await client.dispose();
     removeTree(dir);
   }
 }

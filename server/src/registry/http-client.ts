@@ -8,9 +8,23 @@
  * that a Retry-After beyond the cap fails at once instead of sleeping.
  * undici docs: https://github.com/nodejs/undici/tree/v7.x/docs/docs/api
  */
-import { Agent, EnvHttpProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { HttpError, type HttpClient, type HttpRequest, type HttpResponse } from './http';
 import { DiskCache, MemoryCache, type CacheEntry } from './http-cache';
+
+type Undici = typeof import('undici');
+
+/**
+ * undici, and with it Node.js's tls, http, dns and zlib modules, is loaded at the first request
+ * that goes to the network, not when the client is made: an offline server, or one whose
+ * answers all come from the cache, never loads it (bench/README.md, "Server start").
+ */
+let undiciModule: Promise<Undici> | undefined;
+
+function loadUndici(): Promise<Undici> {
+  undiciModule ??= import('undici');
+  return undiciModule;
+}
 
 export interface HttpClientOptions {
   /** `product/version`, sent as User-Agent on every request (registries ask for one). */
@@ -155,7 +169,8 @@ class BodyDeadlineError extends Error {
 class UndiciHttpClient implements ClosableHttpClient {
   private readonly settings: Required<Omit<HttpClientOptions, 'proxy' | 'noProxy' | 'cacheDir' | 'offline' | 'cacheTtlSeconds' | 'staleBefore'>>
     & Pick<HttpClientOptions, 'proxy' | 'noProxy' | 'cacheDir' | 'offline' | 'cacheTtlSeconds' | 'staleBefore'>;
-  private readonly direct: Agent;
+  /** Made at the first request to a loopback host, as undici is loaded then. */
+  private direct: Agent | undefined;
   private proxied: Dispatcher | undefined;
   private readonly memory: MemoryCache;
   private readonly disk: DiskCache | undefined;
@@ -189,7 +204,6 @@ class UndiciHttpClient implements ClosableHttpClient {
       staleBefore: options.staleBefore,
       cacheTtlSeconds: options.cacheTtlSeconds !== undefined && Number.isFinite(options.cacheTtlSeconds) && options.cacheTtlSeconds >= 0 ? options.cacheTtlSeconds : undefined,
     };
-    this.direct = new Agent(this.agentOptions());
     this.memory = new MemoryCache(this.settings.memoryCacheMaxBytes);
     this.disk = this.settings.cacheDir ? new DiskCache(this.settings.cacheDir, this.settings.diskCacheMaxBytes) : undefined;
   }
@@ -219,7 +233,7 @@ class UndiciHttpClient implements ClosableHttpClient {
     this.closed = true;
     const reason = new HttpError('offline', 'HTTP client closed');
     for (const shared of this.running) shared.controller.abort(reason);
-    await Promise.all([this.direct.destroy(), this.proxied?.destroy()]);
+    await Promise.all([this.direct?.destroy(), this.proxied?.destroy()]);
   }
 
   // ---- caching and sharing ----
@@ -427,11 +441,13 @@ class UndiciHttpClient implements ClosableHttpClient {
     signal.addEventListener('abort', forward, { once: true });
     let deadline: NodeJS.Timeout | undefined;
     try {
-      const response = await undiciRequest(url, {
+      const undici = await this.undici();
+      signal.throwIfAborted();
+      const response = await undici.request(url, {
         method: method as Dispatcher.HttpMethod,
         headers: { ...headers },
         signal: controller.signal,
-        dispatcher: this.dispatcherFor(url),
+        dispatcher: this.dispatcherFor(undici, url),
         headersTimeout: this.settings.headersTimeoutMs,
         bodyTimeout: this.settings.bodyTimeoutMs,
       });
@@ -489,6 +505,15 @@ class UndiciHttpClient implements ClosableHttpClient {
 
   // ---- dispatchers ----
 
+  /** undici, loaded at the first request; a failure to load it fails the request, not the process. */
+  private async undici(): Promise<Undici> {
+    try {
+      return await loadUndici();
+    } catch (error) {
+      throw new HttpError('transient', `the HTTP library (undici) could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   private agentOptions(): Agent.Options {
     return {
       connections: this.settings.perHostConnections,
@@ -499,15 +524,19 @@ class UndiciHttpClient implements ClosableHttpClient {
   }
 
   /** Loopback never goes through a proxy; everything else follows `proxy`/HTTP(S)_PROXY/NO_PROXY. */
-  private dispatcherFor(url: URL): Dispatcher {
-    if (isLoopbackHost(url.hostname)) return this.direct;
+  private dispatcherFor(undici: Undici, url: URL): Dispatcher {
+    if (this.closed) throw new HttpError('offline', `HTTP client closed; not requesting ${url.href}`);
+    if (isLoopbackHost(url.hostname)) {
+      this.direct ??= new undici.Agent(this.agentOptions());
+      return this.direct;
+    }
     if (!this.proxied) {
       const { proxy, noProxy, proxyStrictSSL, connectTimeoutMs } = this.settings;
       const tls = { timeout: connectTimeoutMs, rejectUnauthorized: proxyStrictSSL };
       try {
         // EnvHttpProxyAgent reads http_proxy/https_proxy/no_proxy (either case) unless overridden
         // (undici docs: api/EnvHttpProxyAgent.md); without a proxy it is a plain Agent.
-        this.proxied = new EnvHttpProxyAgent({
+        this.proxied = new undici.EnvHttpProxyAgent({
           ...this.agentOptions(),
           ...(proxy ? { httpProxy: proxy, httpsProxy: proxy } : {}),
           ...(noProxy !== undefined ? { noProxy } : {}),
