@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/core/analyze';
 import { applyEdits } from '../../server/src/core/fixes/apply';
+import { fixesWithIgnore } from '../../server/src/core/findings';
 import { NO_FILES_HOST } from '../../server/src/core/host';
 import type { FileKind, Finding } from '../../server/src/core/types';
 import { requireCorpus } from './corpus-path';
@@ -21,8 +22,9 @@ const key = (finding: Finding) => `${finding.rule} ${finding.dependency ?? ''}`;
 
 async function checkFile(text: string, kind: FileKind): Promise<number> {
   const findings = await findingsOf(text, kind);
+  const withIgnore = fixesWithIgnore(text);
   for (const finding of findings) {
-    const ignore = finding.fixes?.at(-1);
+    const ignore = withIgnore(finding).at(-1);
     assert.ok(ignore && ignore.title.startsWith(`Ignore ${finding.rule} `) && !ignore.safe, `${key(finding)} has an ignore fix`);
     const fixed = applyEdits(text, ignore.edits);
     assert.deepEqual(fixed.rejected, []);

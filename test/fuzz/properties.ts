@@ -10,6 +10,7 @@ import { analyze, imagesToLookUp, packagesToLookUp } from '../../server/src/core
 import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts, PackageRelease } from '../../server/src/core/facts';
 import type { AnalysisHost, IncludeResult } from '../../server/src/core/host';
 import { applyEdits as applyFixEdits, fixAllEdits } from '../../server/src/core/fixes/apply';
+import { fixesWithIgnore } from '../../server/src/core/findings';
 import type { FileKind, Finding, Position, Range } from '../../server/src/core/types';
 import { random } from '../seeded-random';
 import { DIGEST, IMAGE_TAGS, VERSIONS } from './generators';
@@ -176,7 +177,7 @@ export async function checkCase(testCase: FuzzCase): Promise<CheckResult> {
   }
   if (testCase.reanalyseFixes !== false) {
     let fixes = 0;
-    for (const fix of result.findings.flatMap((finding) => finding.fixes ?? [])) {
+    for (const fix of result.findings.flatMap(fixesWithIgnore(text))) {
       if (fixes++ >= MAX_FIXES_REANALYSED) break;
       const lines = lspLines(text);
       const edits = fix.edits.map((edit) => ({ span: [offsetAt(lines, edit.range.start), offsetAt(lines, edit.range.end)] as [number, number], newText: edit.newText }))
@@ -235,6 +236,7 @@ const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 /** Every range inside the document; every fix's edits inside it, disjoint, and cutting no character in two. */
 export function checkFindings(text: string, findings: Finding[]): void {
   const lines = lspLines(text);
+  const withIgnore = fixesWithIgnore(text);
   for (const finding of findings) {
     const label = `${finding.rule} "${finding.message.slice(0, 80)}"`;
     if (typeof finding.message !== 'string' || finding.message.length === 0) throw new Error(`${finding.rule} has no message`);
@@ -242,7 +244,7 @@ export function checkFindings(text: string, findings: Finding[]): void {
     for (const related of finding.related ?? []) {
       if (related.path === undefined) checkRange(lines, related.range, `${label}: related range`);
     }
-    for (const fix of finding.fixes ?? []) {
+    for (const fix of withIgnore(finding)) {
       const edits = fix.edits.map((edit) => ({ edit, span: checkRange(lines, edit.range, `${label}: fix "${fix.title}" edit`) }))
         .sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
       if (edits.length === 0) throw new Error(`${label}: fix "${fix.title}" has no edits`);

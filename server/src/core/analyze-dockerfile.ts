@@ -64,7 +64,7 @@ export async function dockerfileFindings(request: AnalyzeRequest): Promise<Findi
   };
   const raw = DOCKERFILE_RULES.flatMap((rule) => rule.check(context));
   const suppressions = dockerfileSuppressions(request.text);
-  return applySettings(raw, request.settings, (finding) => suppressions.silences(finding.rule, finding.range.start.line, finding.instructionLine), { text: request.text, lineOf: (finding) => finding.instructionLine });
+  return applySettings(raw, request.settings, (finding) => suppressions.silences(finding.rule, finding.range.start.line, finding.instructionLine), (finding) => finding.instructionLine);
 }
 
 /** Reads the file a `pip install -r` installs and collects what it leaves unpinned. */

@@ -34,7 +34,7 @@ export async function requirementsFindings(request: AnalyzeRequest, options: Req
   if (options.ignorePipToolsException || installers.length > 0) context.isPipToolsInput = false;
   const raw = withInstallers(REQUIREMENTS_RULES.flatMap((rule) => rule.check(context)), installers);
   const directives = directivesFromComments(document.comments);
-  return applySettings(raw, request.settings, ({ rule, logical }) => isSuppressed(directives, rule, logical.firstLine, logical.lastLine), { text: request.text, lineOf: ({ logical }) => logical.firstLine });
+  return applySettings(raw, request.settings, ({ rule, logical }) => isSuppressed(directives, rule, logical.firstLine, logical.lastLine), ({ logical }) => logical.firstLine);
 }
 
 /** The projects of a requirements file the net rules need registry answers for (normalised names). */

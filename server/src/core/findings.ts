@@ -6,21 +6,16 @@ import type { Finding, Fix, RuleId, Severity } from './types';
 /** A finding before settings apply; `severity` replaces the rule's default (a note), the user's setting still wins. */
 export type UnsettledFinding = Omit<Finding, 'severity'> & { severity?: Severity };
 
-/** Where "ignore this" comments go: the file's text and, per finding, the line to write the comment above. */
-export interface IgnoreTarget<T> {
-  text: string;
-  /** The first line of the finding's logical line (requirements) or instruction (Dockerfiles). */
-  lineOf(finding: T): number;
-}
-
 /**
  * Drops silenced findings, applies configured severities (`off` drops), and sorts by position.
- * Extra fields of the raw findings (their logical line, instruction…) are left behind. With
- * `ignore`, every finding also gets the "ignore this" fix (SPEC §4) after its own fixes.
+ * Extra fields of the raw findings (their logical line, instruction…) are left behind.
+ * `ignoreLine` says, per finding, the line its "ignore this" comment goes above (SPEC §4): the
+ * first line of its logical line (requirements) or instruction (Dockerfiles). The fix itself is
+ * made only when asked for (`fixesWithIgnore`): every keystroke makes every finding, few fixes
+ * are ever looked at.
  */
-export function applySettings<T extends UnsettledFinding>(raw: T[], settings: AnalysisSettings, silenced: (finding: T) => boolean, ignore?: IgnoreTarget<T>): Finding[] {
+export function applySettings<T extends UnsettledFinding>(raw: T[], settings: AnalysisSettings, silenced: (finding: T) => boolean, ignoreLine?: (finding: T) => number): Finding[] {
   const findings: Finding[] = [];
-  const lines = ignore ? new IgnoreLines(ignore.text) : undefined;
   for (const finding of raw) {
     if (silenced(finding)) continue;
     const severity = settings.severity[finding.rule] ?? finding.severity ?? ruleInfo(finding.rule).defaultSeverity;
@@ -28,12 +23,30 @@ export function applySettings<T extends UnsettledFinding>(raw: T[], settings: An
     const result: Finding = { rule: finding.rule, severity, message: finding.message, range: finding.range };
     if (finding.dependency !== undefined) result.dependency = finding.dependency;
     if (finding.related && finding.related.length > 0) result.related = finding.related;
-    const fixes: Fix[] = [...(finding.fixes ?? [])];
-    if (ignore && lines) fixes.push(lines.ignoreFix(finding.rule, finding.dependency, ignore.lineOf(finding)));
-    if (fixes.length > 0) result.fixes = fixes;
+    if (finding.fixes && finding.fixes.length > 0) result.fixes = finding.fixes;
+    if (ignoreLine) result.ignoreLine = ignoreLine(finding);
     findings.push(result);
   }
-  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  return findings.sort(byPosition);
+}
+
+/** Position, then rule id (code-unit order: the same in every locale). */
+function byPosition(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+/**
+ * Complete fix lists for the findings of one file's `text`: a finding's fixes, then its "ignore
+ * this" fix when it has an `ignoreLine`. The file's lines are indexed once, on first use.
+ */
+export function fixesWithIgnore(text: string): (finding: Finding) => Fix[] {
+  let lines: IgnoreLines | undefined;
+  return (finding) => {
+    const fixes = finding.fixes ?? [];
+    if (finding.ignoreLine === undefined) return fixes;
+    lines ??= new IgnoreLines(text);
+    return [...fixes, lines.ignoreFix(finding.rule, finding.dependency, finding.ignoreLine)];
+  };
 }
 
 /** The title of a finding's "ignore this" fix. */

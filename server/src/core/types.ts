@@ -74,6 +74,11 @@ export interface Finding {
   related?: { message: string; range: Range; path?: string }[];
   /** Ways to fix it (SPEC §4), best first; the server carries them in the diagnostic's data. */
   fixes?: Fix[];
+  /**
+   * The line whose "ignore this" comment silences the finding (SPEC §4): the comment goes above
+   * it. `fixesWithIgnore` (core/findings.ts) makes that fix; it is not in `fixes`.
+   */
+  ignoreLine?: number;
 }
 
 /** Replace `range` of the document the finding is in with `newText` (an insertion when the range is empty). */

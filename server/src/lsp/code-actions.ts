@@ -16,7 +16,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ignoreFix } from '../core/findings';
+import { fixesWithIgnore, ignoreFix } from '../core/findings';
 import { fixAllEdits } from '../core/fixes/apply';
 import { hashModeFix } from '../core/fixes/hash-mode';
 import { isRuleId } from '../core/rule-catalog';
@@ -85,7 +85,8 @@ export class CodeActionProvider {
         if (fixes === undefined) {
           const analyzed = await analysis();
           if (analyzed === undefined || analyzed.version !== document.version) continue;
-          fixes = findingFor(analyzed.findings, diagnostic)?.fixes ?? [];
+          const finding = findingFor(analyzed.findings, diagnostic);
+          fixes = finding === undefined ? [] : fixesWithIgnore(analyzed.request.text)(finding);
         }
         for (const fix of fixes) actions.push(quickFix(uri, document.version, fix, diagnostic));
       }

@@ -3,7 +3,6 @@
  * so ranges are copied, never recomputed.
  */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
-import { ignoreTitle } from '../core/findings';
 import { ruleDocUrl, type Finding, type Fix, type RuleId, type Severity } from '../core/types';
 import { relatedUri, type DocumentLocation } from './paths';
 
@@ -17,7 +16,7 @@ export const DIAGNOSTIC_SOURCE = 'pin-hygiene';
  *
  * The "ignore this" fix every finding has (SPEC §4) is not carried: it is the same comment for
  * every finding on a line and would be a third of each report, sent on every keystroke. `ignore`
- * names the line it writes above; code-actions.ts makes the fix again from the document text.
+ * is the finding's `ignoreLine`; code-actions.ts makes the fix from the document text.
  */
 export interface DiagnosticData {
   rule: RuleId;
@@ -39,11 +38,8 @@ export function toDiagnostic(finding: Finding, document: { uri: string; location
   const data: DiagnosticData = { rule: finding.rule };
   if (finding.dependency !== undefined) data.dependency = finding.dependency;
   if (document.version !== undefined) data.version = document.version;
-  const fixes = finding.fixes ?? [];
-  const ignore = ignoreLineOf(finding);
-  const carried = ignore === undefined ? fixes : fixes.slice(0, -1);
-  if (carried.length > 0) data.fixes = carried;
-  if (ignore !== undefined) data.ignore = ignore;
+  if (finding.fixes !== undefined && finding.fixes.length > 0) data.fixes = finding.fixes;
+  if (finding.ignoreLine !== undefined) data.ignore = finding.ignoreLine;
   const diagnostic: Diagnostic = {
     range: copyRange(finding.range),
     severity: SEVERITY[finding.severity],
@@ -63,20 +59,6 @@ export function toDiagnostic(finding: Finding, document: { uri: string; location
     }));
   }
   return diagnostic;
-}
-
-/**
- * The line an "ignore this" fix (the finding's last fix, core/findings.ts) writes its comment
- * above: the inserted line's own, or the one below a directive line it extends (`,rule`).
- * Undefined when the last fix is not one, so whatever it is stays in the data.
- */
-function ignoreLineOf(finding: Finding): number | undefined {
-  const last = finding.fixes?.[finding.fixes.length - 1];
-  if (last === undefined || last.safe || last.preferred || last.title !== ignoreTitle(finding.rule, finding.dependency) || last.edits.length !== 1) return undefined;
-  const edit = last.edits[0] as Fix['edits'][number];
-  const { start, end } = edit.range;
-  if (start.line !== end.line || start.character !== end.character) return undefined;
-  return edit.newText.startsWith(',') ? start.line + 1 : start.line;
 }
 
 // A fresh object per diagnostic: the core may share range objects between findings.

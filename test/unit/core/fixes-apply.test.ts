@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
 import { applyEdits, fixAllEdits } from '../../../server/src/core/fixes/apply';
+import { fixesWithIgnore } from '../../../server/src/core/findings';
 import type { Finding, FileKind, TextEdit } from '../../../server/src/core/types';
 import { memoryHost } from './helpers';
 
@@ -13,11 +14,12 @@ async function findingsOf(text: string, kind: FileKind = 'pip-requirements'): Pr
   return (await analyze({ path, text, kind, settings: { severity: {} }, host: memoryHost({}) })).findings;
 }
 
-/** Applies the finding's "ignore" fix (always the last) and checks the file again. */
+/** Applies the finding's "ignore" fix (always the last of `fixesWithIgnore`) and checks the file again. */
 async function ignoreAndRecheck(text: string, rule: string, kind: FileKind = 'pip-requirements'): Promise<{ text: string; findings: Finding[] }> {
   const finding = (await findingsOf(text, kind)).find((candidate) => candidate.rule === rule);
   assert.ok(finding, `no ${rule} finding`);
-  const ignore = finding.fixes?.at(-1);
+  assert.ok(!(finding.fixes ?? []).some((fix) => fix.title.startsWith('Ignore ')), 'the ignore fix is made on request, not carried');
+  const ignore = fixesWithIgnore(text)(finding).at(-1);
   assert.ok(ignore && ignore.title.startsWith(`Ignore ${rule}`), 'no ignore fix');
   assert.equal(ignore.safe, false);
   const fixed = applyEdits(text, ignore.edits);
@@ -92,7 +94,8 @@ describe('the "ignore this" fix', () => {
 
   it('names the rule and dependency in its title and silences only that rule', async () => {
     const [finding] = await findingsOf('django\n');
-    assert.equal(finding?.fixes?.at(-1)?.title, 'Ignore unpinned-requirement for django');
+    assert.ok(finding);
+    assert.equal(fixesWithIgnore('django\n')(finding).at(-1)?.title, 'Ignore unpinned-requirement for django');
   });
 
   it('joins an ignore comment already above the line instead of stacking a second one', async () => {
