@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import type { DocumentDiagnosticReport } from 'vscode-languageserver/node';
 import { fileUri, SEVERITY, summary, TestServer, useServer } from './harness';
 
 describe('server: diagnostics', function () {
@@ -147,6 +148,32 @@ describe('server: diagnostics', function () {
     await fixture.server.close(uri);
     await fixture.server.connection.sendNotification('$/setTrace', { value: 'off' });
     assert.ok(fixture.server.traces.some((message) => message.startsWith(`Checked ${uri}`) && /\d+ ms: 1 finding/.test(message)), JSON.stringify(fixture.server.traces));
+  });
+
+  it('answers "unchanged" when the client still shows the same diagnostics, and a full report when they change', async () => {
+    const uri = fileUri(join(fixture.dir, 'requirements-result-ids.txt'));
+    const pullWith = (previousResultId?: string) => fixture.server.connection.sendRequest<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri }, previousResultId });
+    await fixture.server.open(uri, 'flask>=2.0\n# web\n');
+    const first = await pullWith();
+    assert.equal(first.kind, 'full');
+    assert.ok(first.resultId, 'a full report has a result id');
+    // Typing in the comment changes no finding: nothing to send again.
+    await fixture.server.change(uri, 'flask>=2.0\n# webs\n');
+    assert.deepEqual(await pullWith(first.resultId), { kind: 'unchanged', resultId: first.resultId });
+    // A client that does not show that report (no id, or another one) gets it in full.
+    const again = await pullWith('some-other-id');
+    assert.equal(again.kind, 'full');
+    // The requirement changes: a full report under a new id, with the new message.
+    await fixture.server.change(uri, 'flask>=2.1\n# webs\n');
+    const changed = await pullWith(again.resultId);
+    assert.equal(changed.kind, 'full');
+    assert.notEqual(changed.resultId, again.resultId);
+    assert.match(String((changed.kind === 'full' ? changed.items : [])[0]?.message), />=2\.1/);
+    // Closed and opened again: the old id means nothing any more.
+    await fixture.server.close(uri);
+    await fixture.server.open(uri, 'flask>=2.1\n# webs\n');
+    assert.equal((await pullWith(changed.resultId)).kind, 'full');
+    await fixture.server.close(uri);
   });
 });
 

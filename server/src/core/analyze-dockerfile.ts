@@ -11,7 +11,7 @@ import { imageLookupKey, imageUses } from './dockerfile/stages';
 import { dockerfileSuppressions } from './dockerfile/suppression';
 import { applySettings } from './findings';
 import { isExactPin } from './rules/requirements/loose-requirement';
-import { parseRequirementsFile } from './requirements/parse';
+import { parseRequirementsWith } from './requirements/parse-cache';
 import type { FollowedRequirementsFile } from './rules/dockerfile/context';
 import { DOCKERFILE_RULES } from './rules/dockerfile/index';
 import { NOT_PINNED_RULES } from './rule-catalog';
@@ -96,7 +96,7 @@ async function collectNotPinned(
   for (const finding of findings) {
     if (NOT_PINNED_RULES.has(finding.rule)) out.push({ path, range: finding.range, dependency: finding.dependency ?? clip(finding.message, 60) });
   }
-  for (const entry of parseRequirementsFile(text).entries) {
+  for (const entry of parseRequirementsWith(request.parseCache, path, text).entries) {
     if (entry.kind !== 'include') continue;
     const included = await readIncluded(request, path, entry.target.text);
     if (!included) continue;
@@ -109,7 +109,7 @@ async function collectNotPinned(
 async function collectPins(path: string, text: string, request: AnalyzeRequest, pins: Set<string>, visited: Set<string>, depth: number): Promise<void> {
   if (visited.has(path) || depth > MAX_FOLLOW_DEPTH) return;
   visited.add(path);
-  for (const entry of parseRequirementsFile(text).entries) {
+  for (const entry of parseRequirementsWith(request.parseCache, path, text).entries) {
     if (entry.kind === 'requirement' && entry.normalizedName && isExactPin(entry.specifiers)) pins.add(entry.normalizedName);
     if (entry.kind !== 'include') continue;
     const included = await readIncluded(request, path, entry.target.text);

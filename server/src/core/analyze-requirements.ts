@@ -7,6 +7,7 @@ import { installersOf, type Installer } from './dockerfile/follow';
 import { applySettings } from './findings';
 import { isPipToolsInput } from './file-kinds';
 import type { AnalysisHost, IncludeResult } from './host';
+import { parseRequirementsWith } from './requirements/parse-cache';
 import { parseRequirementsFile, usesEnvVariable, type IncludeEntry, type RequirementsDocument } from './requirements/parse';
 import type { RawFinding, RequirementsContext } from './rules/requirements/context';
 import { NOT_PINNED_RULES } from './rule-catalog';
@@ -27,7 +28,7 @@ export interface RequirementsOptions {
 
 /** Findings for one requirements file, severities and suppressions applied, sorted. */
 export async function requirementsFindings(request: AnalyzeRequest, options: RequirementsOptions = {}): Promise<Finding[]> {
-  const document = parseRequirementsFile(request.text);
+  const document = parseRequirementsWith(request.parseCache, request.path, request.text);
   const context = await requirementsContext(request, document);
   const installers = options.withInstallers === false ? [] : await installersOf(request.path, request.host);
   // A pip-tools input that a Dockerfile installs is no longer just an input: it must pin.

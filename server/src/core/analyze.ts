@@ -6,6 +6,7 @@ export { hashModeFix } from './fixes/hash-mode';
 export { packagesToLookUp } from './analyze-requirements';
 import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from './facts';
 import type { AnalysisHost } from './host';
+import type { RequirementsParseCache } from './requirements/parse-cache';
 import type { AnalysisSettings } from './settings';
 import type { FileKind, Finding } from './types';
 
@@ -32,6 +33,11 @@ export interface AnalyzeRequest {
    * "pin to the version you run" (SPEC §4, issue 5). Absent when there is no environment.
    */
   installed?: ReadonlyMap<string, string>;
+  /**
+   * Parses of requirements files to reuse (an editor keeps one across keystrokes); without it
+   * every requirements file read is parsed afresh.
+   */
+  parseCache?: RequirementsParseCache;
 }
 
 export interface AnalysisResult {

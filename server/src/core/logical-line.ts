@@ -24,6 +24,18 @@ export class LogicalLine {
     readonly lastLine: number,
   ) {}
 
+  /** Same text from the same places: every range made from one is right for the other. */
+  sameAs(other: LogicalLine): boolean {
+    if (this.text !== other.text || this.pipNumber !== other.pipNumber || this.firstLine !== other.firstLine || this.lastLine !== other.lastLine) return false;
+    if (this.segments.length !== other.segments.length) return false;
+    for (let index = 0; index < this.segments.length; index++) {
+      const mine = this.segments[index] as Segment;
+      const theirs = other.segments[index] as Segment;
+      if (mine.logicalStart !== theirs.logicalStart || mine.start.line !== theirs.start.line || mine.start.character !== theirs.start.character) return false;
+    }
+    return true;
+  }
+
   /** The position of logical offset `offset` (0..text.length). */
   positionAt(offset: number): Position {
     const segment = this.segments[this.segmentIndex(offset)] as Segment;

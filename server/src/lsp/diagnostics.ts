@@ -9,12 +9,14 @@ import {
   LSPErrorCodes,
   ResponseError,
   type CancellationToken,
+  type DocumentDiagnosticReport,
   type FullDocumentDiagnosticReport,
   type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalyzeRequest } from '../core/analyze';
 import { fileKindOf } from '../core/file-kinds';
+import { RequirementsParseCache } from '../core/requirements/parse-cache';
 import { NO_FILES_HOST, type AnalysisHost } from '../core/host';
 import type { FileKind, Finding } from '../core/types';
 import { PythonEnvironments } from '../node/python-env';
@@ -22,6 +24,7 @@ import { MAX_FILE_BYTES } from '../node/files';
 import { toAnalysisSettings, type PinHygieneSettings } from '../shared/settings';
 import type { ImageFacts, Lookup, PackageFacts } from '../core/facts';
 import { toDiagnostic } from './convert';
+import { SentReports } from './sent-reports';
 import { tooLargeReport } from './too-large';
 import { DiskCache, editorHost } from './host';
 import type { Logger } from './log';
@@ -57,6 +60,10 @@ export class DiagnosticsProvider {
   private readonly dependencies = new Map<string, Dependencies>();
   /** Disk reads of the analyses (Dockerfiles near a requirements file, includes), kept while unchanged. */
   private readonly disk = new DiskCache();
+  /** Parses of the requirements files analysed lately: a keystroke re-parses only its own line. */
+  private readonly parses = new RequirementsParseCache();
+  /** The last report sent per document, to answer "unchanged". */
+  private readonly sentReports = new SentReports();
   /** URIs already told they are too large, so the log says it once. */
   private readonly tooLarge = new Set<string>();
 
@@ -110,7 +117,7 @@ export class DiagnosticsProvider {
     const images = kind === 'dockerfile' ? this.imagesFor(uri, text, settings) : undefined;
     if (token) throwIfCancelled(token);
     const installed = kind === 'pip-requirements' && location.onDisk ? await this.installedFor(uri, location.path, settings) : undefined;
-    return { path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images, installed, npmPackages: installs?.npmPackages };
+    return { path: location.path, text, kind, settings: toAnalysisSettings(settings), host, packages, images, installed, npmPackages: installs?.npmPackages, parseCache: this.parses };
   }
 
   /** The workspace's Python environment for a requirements file (python-env.ts); never rejects. */
@@ -127,9 +134,13 @@ export class DiagnosticsProvider {
     return environments.installedFor(path);
   }
 
-  async pull(uri: string, token: CancellationToken): Promise<FullDocumentDiagnosticReport> {
+  /** `textDocument/diagnostic`: "unchanged" when the client's `previousResultId` report still holds (sent-reports.ts). */
+  async pull(uri: string, token: CancellationToken, previousResultId?: string): Promise<DocumentDiagnosticReport> {
     try {
-      return await this.check(uri, token);
+      const report = await this.check(uri, token);
+      // Closed while it was checked: nothing to remember.
+      if (this.documents.get(uri) === undefined) return report;
+      return this.sentReports.report(uri, previousResultId, report.items);
     } catch (error) {
       if (error instanceof ResponseError) throw error;
       // SPEC §8: never throw on any input. The user keeps editing; the log says what broke.
@@ -155,6 +166,7 @@ export class DiagnosticsProvider {
 
   forget(uri: string): void {
     this.registry?.forget(uri);
+    this.sentReports.forget(uri);
     this.dependencies.delete(uri);
     this.tooLarge.delete(uri);
   }

@@ -101,7 +101,7 @@ connection.onInitialized(() => {
 
 connection.languages.diagnostics.on(async (params, token) => {
   if (diagnostics === undefined) return { kind: 'full', items: [] };
-  return diagnostics.pull(params.textDocument.uri, token);
+  return diagnostics.pull(params.textDocument.uri, token, params.previousResultId);
 });
 
 connection.onHover(async (params, token) => hovers?.hover(params, token) ?? null);

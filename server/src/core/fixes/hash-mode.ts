@@ -4,7 +4,7 @@
  * finding. https://pip.pypa.io/en/stable/topics/secure-installs/#hash-checking-mode
  */
 import type { AnalyzeRequest } from '../analyze';
-import { parseRequirementsFile } from '../requirements/parse';
+import { parseRequirementsWith } from '../requirements/parse-cache';
 import { lineStarts } from '../text';
 import type { Fix, TextEdit } from '../types';
 import { hashEdit, pinnedRelease } from './hashes';
@@ -24,7 +24,7 @@ export async function hashModeFix(request: AnalyzeRequest): Promise<Fix | undefi
 
 function addHashes(request: AnalyzeRequest): Fix | undefined {
   if (request.kind !== 'pip-requirements' || !request.packages) return undefined;
-  const document = parseRequirementsFile(request.text);
+  const document = parseRequirementsWith(request.parseCache, request.path, request.text);
   const starts = lineStarts(request.text);
   const edits: TextEdit[] = [];
   for (const entry of document.entries) {

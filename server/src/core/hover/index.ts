@@ -9,7 +9,7 @@ import type { AnalyzeRequest } from '../analyze';
 import { parseDockerfile } from '../dockerfile/parse';
 import { analyzeRuns } from '../dockerfile/runs';
 import { imageLookupKey, imageUses } from '../dockerfile/stages';
-import { parseRequirementsFile } from '../requirements/parse';
+import { parseRequirementsWith } from '../requirements/parse-cache';
 import type { Position } from '../types';
 import { touches, type HoverOptions, type HoverResult } from './common';
 import { imageHover } from './image';
@@ -29,7 +29,7 @@ export async function hoverAt(request: AnalyzeRequest, position: Position, optio
 }
 
 function requirementsHover(request: AnalyzeRequest, position: Position, options: HoverOptions): HoverResult | undefined {
-  const { entries } = parseRequirementsFile(request.text);
+  const { entries } = parseRequirementsWith(request.parseCache, request.path, request.text);
   // pip asks no index for this file: no answer is coming (`-f` folders are not looked into).
   const noIndex = entries.some((entry) => entry.kind === 'option' && entry.option.name === '--no-index');
   for (const entry of entries) {

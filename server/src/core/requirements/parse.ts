@@ -93,12 +93,15 @@ export function usesEnvVariable(text: string): boolean {
   return text.search(ENV_VAR_RE) >= 0;
 }
 
+/** Gives a logical line's entries: `parse(logical)`, or the same entries kept from an earlier parse (parse-cache.ts). */
+export type LineReuse = (logical: LogicalLine, parse: (logical: LogicalLine) => Entry[]) => Entry[];
+
 /** Parses the whole text. Never throws. */
-export function parseRequirementsFile(text: string): RequirementsDocument {
+export function parseRequirementsFile(text: string, reuse?: LineReuse): RequirementsDocument {
   const { lines, comments, lineCount } = preprocess(text);
   const entries: Entry[] = [];
   for (const logical of lines) {
-    const parsed = parseLogicalLine(logical);
+    const parsed = reuse === undefined ? parseLogicalLine(logical) : reuse(logical, parseLogicalLine);
     // Nearly every line gives one entry: no spread for it.
     if (parsed.length === 1) entries.push(parsed[0] as Entry);
     else entries.push(...parsed);
