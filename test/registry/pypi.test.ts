@@ -704,6 +704,55 @@ describe('PyPI client: requests it makes', () => {
     ]);
   });
 
+  it("asks for the project's JSON and the pinned versions' JSON at once: a lookup waits for two answers in a row, not three", async () => {
+    const index = 'https://pypi.org/simple/';
+    const vulnerability = (id: string) => ({ id, aliases: [], fixed_in: [], summary: `advisory ${id}` });
+    const table: Record<string, string> = {
+      'https://pypi.org/simple/acme-widgets/': JSON.stringify({ files: ['1.0', '2.0'].map((version) => ({ filename: `acme_widgets-${version}.tar.gz`, hashes: {} })) }),
+      'https://pypi.org/pypi/acme-widgets/json': JSON.stringify({ info: { summary: 'From the project', version: '2.0' }, vulnerabilities: [vulnerability('PROJECT-2.0')] }),
+      'https://pypi.org/pypi/acme-widgets/1.0/json': JSON.stringify({ info: { summary: 'From 1.0' }, vulnerabilities: [vulnerability('V-1.0')] }),
+      'https://pypi.org/pypi/acme-widgets/2.0/json': JSON.stringify({ info: {}, vulnerabilities: [] }),
+    };
+    let inFlight = 0;
+    let most = 0;
+    const waits: string[][] = [];
+    const http: HttpClient = {
+      async request(request) {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        waits.push([request.url]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight -= 1;
+        const body = table[request.url];
+        return { status: body === undefined ? 404 : 200, headers: { 'content-type': 'application/json' }, body: body ?? '', url: request.url, fromCache: false };
+      },
+    };
+    const facts = found(await createPypiClient({ http }).lookup('acme-widgets', { index, vulnerabilitiesFor: ['1.0', '2.0'] }));
+    assert.equal(most, 3, 'the project JSON and both version JSONs were in flight together');
+    assert.equal(waits.length, 4);
+    // The project's answer first, then each version's: a version's own list wins, the project's summary stays.
+    assert.equal(facts.summary, 'From the project');
+    assert.deepEqual(Object.keys(facts.vulnerabilities ?? {}).sort(), ['1.0', '2.0']);
+    assert.deepEqual(facts.vulnerabilities?.['2.0'], []);
+    assert.deepEqual(facts.vulnerabilities?.['1.0']?.map((entry) => entry.id), ['V-1.0']);
+  });
+
+  it('when cancelled while the JSON requests are in flight, rejects with the abort reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('document closed');
+    const http: HttpClient = {
+      async request(request) {
+        if (request.url.endsWith('/simple/acme-widgets/')) {
+          return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"files": []}', url: request.url, fromCache: false };
+        }
+        // Both JSON requests are waiting when the caller gives up.
+        if (request.url.endsWith('/acme-widgets/json')) setTimeout(() => controller.abort(reason), 5);
+        return new Promise((_resolve, reject) => request.signal?.addEventListener('abort', () => reject(request.signal?.reason), { once: true }));
+      },
+    };
+    await assert.rejects(createPypiClient({ http }).lookup('acme-widgets', { index: 'https://pypi.org/simple/', vulnerabilitiesFor: ['1.0'], signal: controller.signal }), (error) => error === reason);
+  });
+
   it('finds the JSON API only next to a /simple/ Simple URL', () => {
     assert.equal(jsonApiBase('https://pypi.org/simple'), 'https://pypi.org/pypi/');
     assert.equal(jsonApiBase('https://test.pypi.org/simple/'), 'https://test.pypi.org/pypi/');

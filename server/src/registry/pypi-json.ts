@@ -55,14 +55,18 @@ function parseObject(body: string, what: string): JsonParseResult<Record<string,
   return { ok: true, value: data };
 }
 
-/** `/pypi/<name>/json`. */
-export function parseJsonProject(body: string): JsonParseResult<JsonProject> {
+/**
+ * `/pypi/<name>/json`. `uploadTimes: false` leaves `uploadTimes` empty, for a caller whose files
+ * all have dates already (PEP 700 JSON Simple pages): a large project lists thousands of files.
+ */
+export function parseJsonProject(body: string, options: { uploadTimes?: boolean } = {}): JsonParseResult<JsonProject> {
   const parsed = parseObject(body, 'the project');
   if (!parsed.ok) return parsed;
   const data = parsed.value;
   const info = data.info as Record<string, unknown>;
   const uploadTimes = new Map<string, string>();
-  if (isRecord(data.releases)) {
+  const wantTimes = options.uploadTimes !== false;
+  if (wantTimes && isRecord(data.releases)) {
     let count = 0;
     for (const files of Object.values(data.releases)) {
       if (!Array.isArray(files)) continue;
@@ -71,7 +75,7 @@ export function parseJsonProject(body: string): JsonParseResult<JsonProject> {
       collectUploadTimes(files, uploadTimes);
     }
   }
-  if (Array.isArray(data.urls)) collectUploadTimes(data.urls, uploadTimes);
+  if (wantTimes && Array.isArray(data.urls)) collectUploadTimes(data.urls, uploadTimes);
   const project: JsonProject = { vulnerabilities: parseVulnerabilities(data.vulnerabilities), uploadTimes };
   const summary = optionalText(info.summary);
   if (summary !== undefined) project.summary = summary;

@@ -95,7 +95,12 @@ function safeFilename(value: string): string | undefined {
 function cleanHashes(value: unknown): Record<string, string> {
   const hashes: Record<string, string> = {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return hashes;
-  for (const [name, digest] of Object.entries(value as Record<string, unknown>).slice(0, 16)) {
+  let seen = 0;
+  // The first 16 own enumerable keys, in `Object.entries` order, without copying the rest.
+  for (const name in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
+    if (seen++ >= 16) break;
+    const digest = (value as Record<string, unknown>)[name];
     if (!/^[a-z0-9_]{1,20}$/i.test(name) || typeof digest !== 'string' || !/^[0-9a-f]{8,256}$/i.test(digest)) continue;
     hashes[name.toLowerCase()] = digest.toLowerCase();
   }
@@ -130,7 +135,10 @@ export function parseSimpleJson(body: string, pageUrl: string, normalizedName: s
 
   const files: SimpleFile[] = [];
   let skipped = 0;
-  for (const entry of data.files.slice(0, MAX_FILES) as unknown[]) {
+  const entries = data.files as unknown[];
+  const count = Math.min(entries.length, MAX_FILES);
+  for (let index = 0; index < count; index++) {
+    const entry = entries[index];
     if (!isRecord(entry) || typeof entry.filename !== 'string') {
       skipped += 1;
       continue;
@@ -353,6 +361,22 @@ function fileFromAnchor(attributes: Map<string, string>, text: string, base: str
  * as PyPI's canonical versions are; strings that are not PEP 440 only match themselves.
  */
 export function versionKey(version: string): string {
+  // The same few version strings recur on every page (every file of a release, `1.0.0` in many
+  // projects), and each computation runs the PEP 440 pattern twice: answers are remembered.
+  const known = versionKeys.get(version);
+  if (known !== undefined) return known;
+  const key = computeVersionKey(version);
+  if (version.length <= MAX_VERSION_LENGTH) {
+    if (versionKeys.size >= MAX_VERSION_KEYS) versionKeys.clear();
+    versionKeys.set(version, key);
+  }
+  return key;
+}
+
+const MAX_VERSION_KEYS = 4096;
+const versionKeys = new Map<string, string>();
+
+function computeVersionKey(version: string): string {
   if (!isValidVersion(version)) return `legacy:${version.toLowerCase()}`;
   const normalized = clean(version) ?? version.toLowerCase();
   const match = /^(\d+!)?(\d+(?:\.\d+)*)(.*)$/.exec(normalized);
@@ -403,14 +427,27 @@ export function groupReleases(page: SimplePage): PackageRelease[] {
 
 export function earliest(times: readonly (string | undefined)[]): string | undefined {
   let best: string | undefined;
+  let bestTime = Number.NaN;
   for (const time of times) {
-    if (time !== undefined && (best === undefined || Date.parse(time) < Date.parse(best))) best = time;
+    if (time === undefined) continue;
+    if (best === undefined) {
+      best = time;
+      bestTime = Date.parse(time);
+      continue;
+    }
+    const parsed = Date.parse(time);
+    if (parsed < bestTime) {
+      best = time;
+      bestTime = parsed;
+    }
   }
   return best;
 }
 
 function sortReleases(releases: PackageRelease[]): PackageRelease[] {
-  const legacy = releases.filter((release) => !isValidVersion(release.version));
-  const valid = releases.filter((release) => isValidVersion(release.version)).sort((a, b) => compare(a.version, b.version));
+  const legacy: PackageRelease[] = [];
+  const valid: PackageRelease[] = [];
+  for (const release of releases) (isValidVersion(release.version) ? valid : legacy).push(release);
+  valid.sort((a, b) => compare(a.version, b.version));
   return [...legacy, ...valid];
 }

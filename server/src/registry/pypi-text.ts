@@ -10,8 +10,15 @@ export const MAX_TEXT_LENGTH = 500;
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
 
+// What the replacements below would change: an unsafe character, whitespace other than a single
+// space between words, or space at either end.
+// eslint-disable-next-line no-control-regex
+const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]|[^\S ]| {2}|^ | $/;
+
 /** One line of plain text, at most `max` characters (an ellipsis marks a cut). */
 export function cleanText(value: string, max = MAX_TEXT_LENGTH): string {
+  // Most registry text is already clean: one test instead of two replacements and a copy.
+  if (value.length <= max && !NEEDS_CLEANING.test(value)) return value;
   // Bound the work before the regexes run: a 100 MB summary is cut first.
   const truncated = value.length > max * 4;
   const text = (truncated ? value.slice(0, max * 4) : value).replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();

@@ -10,7 +10,7 @@ import type { Lookup, LookupFailureKind, PackageFacts, PackageRelease, Vulnerabi
 import { normalizeName } from '../core/requirements/pep508';
 import { HttpError, type HttpClient, type HttpResponse } from './http';
 import { maskCredentials, normalizeIndexUrl, PYPI_SIMPLE_URL } from './pypi-index-config';
-import { parseJsonProject, parseJsonVersion } from './pypi-json';
+import { parseJsonProject, parseJsonVersion, type JsonProject } from './pypi-json';
 import { earliest, groupReleases, parseSimpleHtml, parseSimpleJson, SIMPLE_ACCEPT, versionKey, type SimpleParseResult } from './pypi-simple';
 import { cleanText } from './pypi-text';
 
@@ -79,6 +79,8 @@ interface IndexTarget {
   /** Base URL without credentials, ending in `/`: what facts, messages and cache keys name. */
   url: string;
   headers: Record<string, string>;
+  /** `jsonApiBase(url)`: the JSON API root of a PyPI-like index, undefined for others. */
+  apiBase: string | undefined;
 }
 
 type Failed = Extract<Lookup<never>, { status: 'failed' }>;
@@ -114,7 +116,7 @@ function prepareIndex(index: string): IndexTarget | Failed {
     }
     headers.authorization = `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
   }
-  return { url: url.href, headers };
+  return { url: url.href, headers, apiBase: jsonApiBase(url.href) };
 }
 
 /**
@@ -164,6 +166,17 @@ export function createPypiClient(options: PypiClientOptions): PypiClient {
   const maxVersionBytes = options.maxVersionBytes ?? 4 * 1024 * 1024;
   const maxVulnerabilityVersions = options.maxVulnerabilityVersions ?? 20;
   const baseHeaders: Record<string, string> = options.userAgent ? { 'user-agent': options.userAgent } : {};
+  // A file's lookups all name the same few indexes: each one is read once, not once per project.
+  const targets = new Map<string, IndexTarget>();
+  const targetFor = (index: string): IndexTarget | Failed => {
+    const known = targets.get(index);
+    if (known !== undefined) return known;
+    const target = prepareIndex(index);
+    if ('status' in target) return target;
+    if (targets.size >= 64) targets.clear();
+    targets.set(index, target);
+    return target;
+  };
 
   /** Throws the abort reason when the caller cancelled; everything else becomes `failed`. */
   function failure(error: unknown, signal: AbortSignal | undefined, what: string): Failed {
@@ -207,9 +220,9 @@ export function createPypiClient(options: PypiClientOptions): PypiClient {
     if (!NORMALIZED_NAME.test(normalized) || normalized.length > 200) return failed('invalid-response', `${JSON.stringify(cleanText(name, 100))} is not a valid project name`);
     const trimmedVersion = version.trim();
     if (!VERSION_SHAPE.test(trimmedVersion) || trimmedVersion.length > 128) return failed('invalid-response', `${JSON.stringify(cleanText(version, 100))} is not a version`);
-    const target = prepareIndex(lookupOptions.index ?? PYPI_SIMPLE_URL);
+    const target = targetFor(lookupOptions.index ?? PYPI_SIMPLE_URL);
     if ('status' in target) return target;
-    const apiBase = jsonApiBase(target.url);
+    const apiBase = target.apiBase;
     if (apiBase === undefined) return { status: 'found', facts: { name: normalized, index: target.url, version: trimmedVersion } };
     return fetchVersion(target, apiBase, normalized, trimmedVersion, lookupOptions.signal);
   }
@@ -217,7 +230,7 @@ export function createPypiClient(options: PypiClientOptions): PypiClient {
   async function lookup(name: string, lookupOptions: PypiLookupOptions = {}): Promise<Lookup<PackageFacts>> {
     const normalized = normalizeName(name.trim());
     if (!NORMALIZED_NAME.test(normalized) || normalized.length > 200) return failed('invalid-response', `${JSON.stringify(cleanText(name, 100))} is not a valid project name`);
-    const target = prepareIndex(lookupOptions.index ?? PYPI_SIMPLE_URL);
+    const target = targetFor(lookupOptions.index ?? PYPI_SIMPLE_URL);
     if ('status' in target) return target;
     const signal = lookupOptions.signal;
 
@@ -242,42 +255,46 @@ export function createPypiClient(options: PypiClientOptions): PypiClient {
     if (!parsed.ok) return failed('invalid-response', `${target.url} for ${normalized}: ${parsed.message}`);
     const facts: PackageFacts = { name: normalized, index: target.url, releases: groupReleases(parsed.page) };
 
-    const apiBase = jsonApiBase(target.url);
-    if (apiBase !== undefined) await addJsonApiFacts(facts, target, apiBase, lookupOptions);
+    if (target.apiBase !== undefined) await addJsonApiFacts(facts, target, target.apiBase, lookupOptions);
     return { status: 'found', facts };
+  }
+
+  /** `/pypi/<name>/json`, parsed; undefined when the index could not answer it (only the extras are lost). */
+  async function fetchProject(target: IndexTarget, apiBase: string, name: string, uploadTimes: boolean, signal: AbortSignal | undefined): Promise<JsonProject | undefined> {
+    let response: HttpResponse;
+    try {
+      response = await http.request({
+        url: `${apiBase}${name}/json`,
+        headers: { ...baseHeaders, ...target.headers, accept: 'application/json' },
+        signal,
+        maxBytes: maxPageBytes,
+        cache: { key: `pypi:${target.url}:${name}:json`, ttlSeconds },
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      return undefined;
+    }
+    if (response.status < 200 || response.status > 299) return undefined;
+    const project = parseJsonProject(response.body, { uploadTimes });
+    return project.ok ? project.value : undefined;
   }
 
   /** Summary, project page, dates and vulnerabilities from the JSON API; its absence or failure costs only these extras. */
   async function addJsonApiFacts(facts: PackageFacts, target: IndexTarget, apiBase: string, lookupOptions: PypiLookupOptions): Promise<void> {
     const signal = lookupOptions.signal;
     const vulnerabilities: Record<string, Vulnerability[]> = {};
+    // The release a version string names (`1.0` is the release `1.0.0`); made on first use.
+    let releaseByKey: Map<string, string> | undefined;
     const releaseVersion = (version: string): string => {
-      const key = versionKey(version);
-      return facts.releases.find((release) => versionKey(release.version) === key)?.version ?? version;
+      if (releaseByKey === undefined) {
+        releaseByKey = new Map();
+        for (const release of facts.releases) {
+          const key = versionKey(release.version);
+          if (!releaseByKey.has(key)) releaseByKey.set(key, release.version);
+        }
+      }
+      return releaseByKey.get(versionKey(version)) ?? version;
     };
-
-    let response: HttpResponse | undefined;
-    try {
-      response = await http.request({
-        url: `${apiBase}${facts.name}/json`,
-        headers: { ...baseHeaders, ...target.headers, accept: 'application/json' },
-        signal,
-        maxBytes: maxPageBytes,
-        cache: { key: `pypi:${target.url}:${facts.name}:json`, ttlSeconds },
-      });
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason ?? error;
-      response = undefined;
-    }
-    const project = response && response.status >= 200 && response.status <= 299 ? parseJsonProject(response.body) : undefined;
-    if (project?.ok) {
-      const value = project.value;
-      if (value.summary !== undefined) facts.summary = value.summary;
-      if (value.projectUrl !== undefined) facts.projectUrl = value.projectUrl;
-      if (value.projectUrls !== undefined) facts.projectUrls = value.projectUrls;
-      if (value.version !== undefined && VERSION_SHAPE.test(value.version)) vulnerabilities[releaseVersion(value.version)] = value.vulnerabilities;
-      fillUploadTimes(facts.releases, value.uploadTimes);
-    }
 
     const wanted = new Map<string, string>();
     for (const version of lookupOptions.vulnerabilitiesFor ?? []) {
@@ -286,7 +303,22 @@ export function createPypiClient(options: PypiClientOptions): PypiClient {
       const key = versionKey(trimmed);
       if (!wanted.has(key) && wanted.size < maxVulnerabilityVersions) wanted.set(key, trimmed);
     }
-    const answers = await Promise.all([...wanted.values()].map(async (version) => ({ version, answer: await fetchVersion(target, apiBase, facts.name, version, signal) })));
+    // The project's JSON and the pinned versions' JSON do not depend on each other: asked at once
+    // (still queued behind the HTTP client's per-host connection limit), a lookup waits for two
+    // answers in a row instead of three. Applied in a fixed order: the project's first, then each
+    // version's (a version's own vulnerability list wins; its summary only fills a missing one).
+    const [project, answers] = await Promise.all([
+      // Upload dates are read only when a file has none (HTML Simple pages); fillUploadTimes fills just those.
+      fetchProject(target, apiBase, facts.name, facts.releases.some((release) => release.files.some((file) => file.uploadTime === undefined)), signal),
+      Promise.all([...wanted.values()].map(async (version) => ({ version, answer: await fetchVersion(target, apiBase, facts.name, version, signal) }))),
+    ]);
+    if (project !== undefined) {
+      if (project.summary !== undefined) facts.summary = project.summary;
+      if (project.projectUrl !== undefined) facts.projectUrl = project.projectUrl;
+      if (project.projectUrls !== undefined) facts.projectUrls = project.projectUrls;
+      if (project.version !== undefined && VERSION_SHAPE.test(project.version)) vulnerabilities[releaseVersion(project.version)] = project.vulnerabilities;
+      fillUploadTimes(facts.releases, project.uploadTimes);
+    }
     for (const { version, answer } of answers) {
       if (answer.status !== 'found' || answer.facts.vulnerabilities === undefined) continue;
       vulnerabilities[releaseVersion(version)] = answer.facts.vulnerabilities;
