@@ -4,8 +4,10 @@
  * touch are not parsed again.
  */
 import assert from 'node:assert/strict';
-import { RequirementsParseCache } from '../../server/src/core/requirements/parse-cache';
+import { ParseCache } from '../../server/src/core/parse-cache';
 import { parseRequirementsFile, type RequirementsDocument } from '../../server/src/core/requirements/parse';
+import { parseDockerfile } from '../../server/src/core/dockerfile/parse';
+import { analyzeRuns } from '../../server/src/core/dockerfile/runs';
 import { random } from '../seeded-random';
 import { corpusFiles, requireCorpus } from './corpus-path';
 
@@ -21,17 +23,17 @@ function edit(text: string, next: () => number): string {
   return lineEnd < 0 ? text : text.slice(0, lineEnd) + text.slice(lineEnd + 1);
 }
 
-describe('requirements parse cache on real files', () => {
+describe('parse cache on real files', () => {
   const files = corpusFiles(requireCorpus(), 'realworld/requirements');
 
   it('gives exactly a fresh parse after every edit, edit after edit', () => {
     const next = random(0x0ca_c4e);
     let checked = 0;
     for (const file of files) {
-      const cache = new RequirementsParseCache();
+      const cache = new ParseCache();
       let text = file.text;
       for (let step = 0; step < 25; step++) {
-        const cached = cache.parse(`/w/${file.name}`, text);
+        const cached = cache.requirements(`/w/${file.name}`, text);
         assert.deepEqual(cached, parseRequirementsFile(text), `${file.name} after ${step} edits`);
         text = edit(text, next);
         checked += 1;
@@ -44,22 +46,36 @@ describe('requirements parse cache on real files', () => {
     // The file with the most one-line requirements.
     const oneLine = (document: RequirementsDocument) => document.entries.filter((entry) => entry.kind === 'requirement' && entry.logical.firstLine === entry.logical.lastLine);
     const file = files.reduce((best, candidate) => (oneLine(parseRequirementsFile(candidate.text)).length > oneLine(parseRequirementsFile(best.text)).length ? candidate : best));
-    const cache = new RequirementsParseCache();
-    const before = cache.parse('/w/requirements.txt', file.text);
-    assert.equal(cache.parse('/w/requirements.txt', file.text), before);
+    const cache = new ParseCache();
+    const before = cache.requirements('/w/requirements.txt', file.text);
+    assert.equal(cache.requirements('/w/requirements.txt', file.text), before);
     const candidates = oneLine(before);
     assert.ok(candidates.length > 10, `${file.name} has one-line requirements`);
     const target = candidates[Math.floor(candidates.length / 2)]!;
     const lines = file.text.split('\n');
     lines[target.logical.firstLine] = `${lines[target.logical.firstLine]}x`;
-    const after: RequirementsDocument = cache.parse('/w/requirements.txt', lines.join('\n'));
+    const after: RequirementsDocument = cache.requirements('/w/requirements.txt', lines.join('\n'));
     assert.equal(after.entries.length, before.entries.length);
     after.entries.forEach((entry, index) => {
       if (entry.logical.firstLine === target.logical.firstLine) assert.notEqual(entry, before.entries[index]);
       else assert.equal(entry, before.entries[index], `line ${entry.logical.firstLine + 1} was parsed again`);
     });
     // Another file's parse does not disturb this one's.
-    cache.parse('/w/other.txt', 'flask==3.0.0\n');
-    assert.equal(cache.parse('/w/requirements.txt', lines.join('\n')), after);
+    cache.requirements('/w/other.txt', 'flask==3.0.0\n');
+    assert.equal(cache.requirements('/w/requirements.txt', lines.join('\n')), after);
+  });
+
+  it('keeps what a Dockerfile installs while its text is unchanged, and reads it again when it changes', () => {
+    const cache = new ParseCache();
+    const [dockerfile] = corpusFiles(requireCorpus(), 'realworld/dockerfiles').filter((file) => /pip3? install[^\n]* -r /.test(file.text));
+    assert.ok(dockerfile, 'a real Dockerfile installs a requirements file');
+    const uses = cache.requirementsFileUses('/w/Dockerfile', dockerfile.text);
+    assert.ok(uses.length > 0);
+    assert.deepEqual(uses, analyzeRuns(parseDockerfile(dockerfile.text)).requirementsFiles);
+    assert.equal(cache.requirementsFileUses('/w/Dockerfile', dockerfile.text), uses);
+    const edited = dockerfile.text.replace(/ -r (\S+)/, ' -r other-$1');
+    const changed = cache.requirementsFileUses('/w/Dockerfile', edited);
+    assert.deepEqual(changed, analyzeRuns(parseDockerfile(edited)).requirementsFiles);
+    assert.notDeepEqual(changed.map((use) => use.ref), uses.map((use) => use.ref));
   });
 });

@@ -11,7 +11,7 @@ import { imageLookupKey, imageUses } from './dockerfile/stages';
 import { dockerfileSuppressions } from './dockerfile/suppression';
 import { applySettings } from './findings';
 import { isExactPin } from './rules/requirements/loose-requirement';
-import { parseRequirementsWith } from './requirements/parse-cache';
+import { parseRequirementsWith } from './parse-cache';
 import type { FollowedRequirementsFile } from './rules/dockerfile/context';
 import { DOCKERFILE_RULES } from './rules/dockerfile/index';
 import { NOT_PINNED_RULES } from './rule-catalog';

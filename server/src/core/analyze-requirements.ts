@@ -7,7 +7,7 @@ import { installersOf, type Installer } from './dockerfile/follow';
 import { applySettings } from './findings';
 import { isPipToolsInput } from './file-kinds';
 import type { AnalysisHost, IncludeResult } from './host';
-import { parseRequirementsWith } from './requirements/parse-cache';
+import { parseRequirementsWith } from './parse-cache';
 import { parseRequirementsFile, usesEnvVariable, type IncludeEntry, type RequirementsDocument } from './requirements/parse';
 import type { RawFinding, RequirementsContext } from './rules/requirements/context';
 import { NOT_PINNED_RULES } from './rule-catalog';
@@ -30,7 +30,7 @@ export interface RequirementsOptions {
 export async function requirementsFindings(request: AnalyzeRequest, options: RequirementsOptions = {}): Promise<Finding[]> {
   const document = parseRequirementsWith(request.parseCache, request.path, request.text);
   const context = await requirementsContext(request, document);
-  const installers = options.withInstallers === false ? [] : await installersOf(request.path, request.host);
+  const installers = options.withInstallers === false ? [] : await installersOf(request.path, request.host, request.parseCache);
   // A pip-tools input that a Dockerfile installs is no longer just an input: it must pin.
   if (options.ignorePipToolsException || installers.length > 0) context.isPipToolsInput = false;
   const raw = withInstallers(REQUIREMENTS_RULES.flatMap((rule) => rule.check(context)), installers);

@@ -6,7 +6,7 @@ export { hashModeFix } from './fixes/hash-mode';
 export { packagesToLookUp } from './analyze-requirements';
 import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from './facts';
 import type { AnalysisHost } from './host';
-import type { RequirementsParseCache } from './requirements/parse-cache';
+import type { ParseCache } from './parse-cache';
 import type { AnalysisSettings } from './settings';
 import type { FileKind, Finding } from './types';
 
@@ -37,7 +37,7 @@ export interface AnalyzeRequest {
    * Parses of requirements files to reuse (an editor keeps one across keystrokes); without it
    * every requirements file read is parsed afresh.
    */
-  parseCache?: RequirementsParseCache;
+  parseCache?: ParseCache;
 }
 
 export interface AnalysisResult {

@@ -1,41 +1,51 @@
 /**
- * Earlier parses of requirements files, reused while they are edited. A keystroke changes one
- * logical line, and pip reads each logical line on its own, so every other line's entries are
- * taken from the last parse of the same file when the line's text and position are unchanged
- * (its ranges are then still exact). A text parsed again unchanged — the requirements file a
- * Dockerfile installs, on each of the Dockerfile's keystrokes — is not parsed at all.
+ * Earlier parses, reused while files are edited (an editor keeps one cache; the CLI reads each
+ * file once and needs none).
  *
- * The entries are shared between parses: nothing may change them. Bounded: the last parse of at
- * most MAX_FILES files, and files of more than MAX_CACHED_LINES logical lines are not kept.
+ * Requirements files: a keystroke changes one logical line, and pip reads each logical line on
+ * its own, so every other line's entries are taken from the last parse of the same file when the
+ * line's text and position are unchanged (its ranges are then still exact). A text parsed again
+ * unchanged — the requirements file a Dockerfile installs, on each of the Dockerfile's
+ * keystrokes — is not parsed at all.
+ *
+ * Dockerfiles near a requirements file: which requirements files their RUN lines install, kept
+ * per path while the Dockerfile's text is unchanged (each keystroke in the requirements file asks).
+ *
+ * What is returned is shared between callers: nothing may change it. Bounded: the last parse of
+ * at most MAX_FILES files of each kind; files of more than MAX_CACHED_LINES logical lines are
+ * not kept.
  */
-import type { LogicalLine } from './lines';
-import { parseRequirementsFile, type Entry, type LineReuse, type RequirementsDocument } from './parse';
+import { parseDockerfile } from './dockerfile/parse';
+import { analyzeRuns, type RequirementsFileUse } from './dockerfile/runs';
+import type { LogicalLine } from './requirements/lines';
+import { parseRequirementsFile, type Entry, type LineReuse, type RequirementsDocument } from './requirements/parse';
 
 const MAX_FILES = 8;
 const MAX_CACHED_LINES = 100_000;
 
-interface CachedFile {
+interface CachedRequirements {
   text: string;
   document: RequirementsDocument;
   /** Each logical line's entries by its first LSP line. */
   lines: Map<number, { logical: LogicalLine; entries: Entry[] }>;
 }
 
-export class RequirementsParseCache {
+export class ParseCache {
   /** By path, least recently parsed first. */
-  private readonly files = new Map<string, CachedFile>();
+  private readonly requirementsFiles = new Map<string, CachedRequirements>();
+  private readonly dockerfiles = new Map<string, { text: string; uses: RequirementsFileUse[] }>();
 
   /** `parseRequirementsFile(text)` for the file at `path`, reusing what its last parse still holds. */
-  parse(path: string, text: string): RequirementsDocument {
-    const previous = this.files.get(path);
+  requirements(path: string, text: string): RequirementsDocument {
+    const previous = this.requirementsFiles.get(path);
     if (previous !== undefined) {
-      this.files.delete(path);
+      this.requirementsFiles.delete(path);
       if (previous.text === text) {
-        this.files.set(path, previous);
+        this.requirementsFiles.set(path, previous);
         return previous.document;
       }
     }
-    const lines: CachedFile['lines'] = new Map();
+    const lines: CachedRequirements['lines'] = new Map();
     const reuse: LineReuse = (logical, parse) => {
       const cached = previous?.lines.get(logical.firstLine);
       const entries = cached !== undefined && cached.logical.sameAs(logical) ? cached.entries : parse(logical);
@@ -43,15 +53,28 @@ export class RequirementsParseCache {
       return entries;
     };
     const document = parseRequirementsFile(text, reuse);
-    if (lines.size <= MAX_CACHED_LINES) {
-      this.files.set(path, { text, document, lines });
-      if (this.files.size > MAX_FILES) this.files.delete(this.files.keys().next().value as string);
-    }
+    if (lines.size <= MAX_CACHED_LINES) remember(this.requirementsFiles, path, { text, document, lines });
     return document;
+  }
+
+  /** The requirements files the Dockerfile at `path` installs (`analyzeRuns(parseDockerfile(text)).requirementsFiles`). */
+  requirementsFileUses(path: string, text: string): RequirementsFileUse[] {
+    const previous = this.dockerfiles.get(path);
+    if (previous !== undefined && previous.text === text) return previous.uses;
+    const uses = analyzeRuns(parseDockerfile(text)).requirementsFiles;
+    remember(this.dockerfiles, path, { text, uses });
+    return uses;
   }
 }
 
+/** Sets `path` as the most recent entry, dropping the least recent beyond MAX_FILES. */
+function remember<T>(files: Map<string, T>, path: string, value: T): void {
+  files.delete(path);
+  files.set(path, value);
+  if (files.size > MAX_FILES) files.delete(files.keys().next().value as string);
+}
+
 /** The file's parse, through `cache` when there is one. */
-export function parseRequirementsWith(cache: RequirementsParseCache | undefined, path: string, text: string): RequirementsDocument {
-  return cache === undefined ? parseRequirementsFile(text) : cache.parse(path, text);
+export function parseRequirementsWith(cache: ParseCache | undefined, path: string, text: string): RequirementsDocument {
+  return cache === undefined ? parseRequirementsFile(text) : cache.requirements(path, text);
 }

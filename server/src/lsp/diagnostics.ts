@@ -16,7 +16,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalyzeRequest } from '../core/analyze';
 import { fileKindOf } from '../core/file-kinds';
-import { RequirementsParseCache } from '../core/requirements/parse-cache';
+import { ParseCache } from '../core/parse-cache';
 import { NO_FILES_HOST, type AnalysisHost } from '../core/host';
 import type { FileKind, Finding } from '../core/types';
 import { PythonEnvironments } from '../node/python-env';
@@ -61,7 +61,7 @@ export class DiagnosticsProvider {
   /** Disk reads of the analyses (Dockerfiles near a requirements file, includes), kept while unchanged. */
   private readonly disk = new DiskCache();
   /** Parses of the requirements files analysed lately: a keystroke re-parses only its own line. */
-  private readonly parses = new RequirementsParseCache();
+  private readonly parses = new ParseCache();
   /** The last report sent per document, to answer "unchanged". */
   private readonly sentReports = new SentReports();
   /** URIs already told they are too large, so the log says it once. */

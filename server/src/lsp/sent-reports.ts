@@ -38,20 +38,30 @@ export class SentReports {
 /**
  * Same diagnostics in the same order, the document version in their data aside: fixes carried
  * for an earlier version with the same findings are the same fixes, and code actions check the
- * version before trusting them (code-actions.ts), analysing again when it is older.
+ * version before trusting them (code-actions.ts), analysing again when it is older. Runs on every
+ * keystroke over every diagnostic: the fields every diagnostic has are compared directly.
  */
 function sameDiagnostics(a: Diagnostic[], b: Diagnostic[]): boolean {
   if (a.length !== b.length) return false;
   for (let index = 0; index < a.length; index++) {
-    const { data: dataA, ...restA } = a[index] as Diagnostic;
-    const { data: dataB, ...restB } = b[index] as Diagnostic;
-    if (!sameJson(restA, restB) || !sameJson(withoutVersion(dataA), withoutVersion(dataB))) return false;
+    if (!sameDiagnostic(a[index] as Diagnostic, b[index] as Diagnostic)) return false;
   }
   return true;
 }
 
-function withoutVersion(data: unknown): unknown {
-  return typeof data === 'object' && data !== null && !Array.isArray(data) ? { ...data, version: undefined } : data;
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  const { range: rangeA, message: messageA, data: dataA, ...restA } = a;
+  const { range: rangeB, message: messageB, data: dataB, ...restB } = b;
+  return rangeA.start.line === rangeB.start.line && rangeA.start.character === rangeB.start.character
+    && rangeA.end.line === rangeB.end.line && rangeA.end.character === rangeB.end.character
+    && messageA === messageB && sameData(dataA, dataB) && sameJson(restA, restB);
+}
+
+function sameData(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b;
+  const { version: _versionA, ...restA } = a as Record<string, unknown>;
+  const { version: _versionB, ...restB } = b as Record<string, unknown>;
+  return sameJson(restA, restB);
 }
 
 /** Equal as JSON: a property whose value is undefined counts as absent. */
@@ -65,7 +75,13 @@ function sameJson(a: unknown, b: unknown): boolean {
   }
   const recordA = a as Record<string, unknown>;
   const recordB = b as Record<string, unknown>;
-  const keysA = Object.keys(recordA).filter((key) => recordA[key] !== undefined);
-  const keysB = Object.keys(recordB).filter((key) => recordB[key] !== undefined);
-  return keysA.length === keysB.length && keysA.every((key) => Object.hasOwn(recordB, key) && sameJson(recordA[key], recordB[key]));
+  let keysA = 0;
+  for (const key in recordA) {
+    if (recordA[key] === undefined) continue;
+    keysA += 1;
+    if (!Object.hasOwn(recordB, key) || !sameJson(recordA[key], recordB[key])) return false;
+  }
+  let keysB = 0;
+  for (const key in recordB) if (recordB[key] !== undefined) keysB += 1;
+  return keysA === keysB;
 }

@@ -3,6 +3,7 @@
  * from `RUN pip install -r FILE` to the file in the build context, and from a requirements
  * file to the Dockerfiles that install it.
  */
+import type { ParseCache } from '../parse-cache';
 import type { AnalysisHost } from '../host';
 import { parseRequirementsFile } from '../requirements/parse';
 import type { Range } from '../types';
@@ -43,8 +44,8 @@ export async function locateRequirementsFile(dockerfilePath: string, use: Requir
   }
 }
 
-/** The Dockerfiles near `requirementsPath` whose `pip install -r` lands on it. */
-export async function installersOf(requirementsPath: string, host: AnalysisHost): Promise<Installer[]> {
+/** The Dockerfiles near `requirementsPath` whose `pip install -r` lands on it (their parses through `cache` when given). */
+export async function installersOf(requirementsPath: string, host: AnalysisHost, cache?: ParseCache): Promise<Installer[]> {
   if (!host.findDockerfiles) return [];
   let dockerfiles: { path: string; text: string }[];
   try {
@@ -54,7 +55,8 @@ export async function installersOf(requirementsPath: string, host: AnalysisHost)
   }
   const installers: Installer[] = [];
   for (const dockerfile of dockerfiles) {
-    for (const use of analyzeRuns(parseDockerfile(dockerfile.text)).requirementsFiles) {
+    const uses = cache === undefined ? analyzeRuns(parseDockerfile(dockerfile.text)).requirementsFiles : cache.requirementsFileUses(dockerfile.path, dockerfile.text);
+    for (const use of uses) {
       if (use.ref.constraint || use.contextPath === undefined) continue;
       const located = await locateRequirementsFile(dockerfile.path, use, host);
       if (!('path' in located)) continue;

@@ -4,7 +4,7 @@
  * finding. https://pip.pypa.io/en/stable/topics/secure-installs/#hash-checking-mode
  */
 import type { AnalyzeRequest } from '../analyze';
-import { parseRequirementsWith } from '../requirements/parse-cache';
+import { parseRequirementsWith } from '../parse-cache';
 import { lineStarts } from '../text';
 import type { Fix, TextEdit } from '../types';
 import { hashEdit, pinnedRelease } from './hashes';

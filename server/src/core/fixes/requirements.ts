@@ -79,16 +79,18 @@ const INSTALLED = '(the version installed in your environment)';
 
 /** `unpinned-requirement`: insert `==V` (highest installable release), or the installed version. */
 export function unpinnedFixes(entry: RequirementEntry, context: RequirementFixContext): Fix[] {
+  const installed = installedChoice(entry, context);
+  const facts = factsOf(entry, context);
+  const highest = facts ? latestRelease(facts, context.select) : undefined;
+  // Nothing to pin to (offline, no environment): the line is not read again for where a pin goes.
+  if (!installed && !highest) return [];
   const at = pinInsertionPoint(entry);
   if (!at) return [];
   const name = displayName(entry);
   const fixes: Fix[] = [];
-  const installed = installedChoice(entry, context);
   if (installed) {
     fixes.push({ title: `Pin ${name} to ==${installed.version} ${INSTALLED}`, edits: [insertAt(at, `==${installed.version}`)], safe: installed.known, preferred: installed.known });
   }
-  const facts = factsOf(entry, context);
-  const highest = facts ? latestRelease(facts, context.select) : undefined;
   if (highest && writableVersion(highest.version) && !(installed && versionsEqual(installed.version, highest.version))) {
     fixes.push({ title: `Pin ${name} to ==${highest.version}`, edits: [insertAt(at, `==${highest.version}`)], safe: true, preferred: !installed?.known });
   }

@@ -9,7 +9,7 @@ import type { AnalyzeRequest } from '../analyze';
 import { parseDockerfile } from '../dockerfile/parse';
 import { analyzeRuns } from '../dockerfile/runs';
 import { imageLookupKey, imageUses } from '../dockerfile/stages';
-import { parseRequirementsWith } from '../requirements/parse-cache';
+import { parseRequirementsWith } from '../parse-cache';
 import type { Position } from '../types';
 import { touches, type HoverOptions, type HoverResult } from './common';
 import { imageHover } from './image';
