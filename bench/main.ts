@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
   if (process.argv.includes('--keystroke')) {
     // Row 3 alone, printed, results.json left as it is.
-    for (const k of await keystrokeRows(CORPUS, log)) console.log(`${k.file} ${k.lines} lines: p50 ${ms(k.p50)}, p95 ${ms(k.p95)}, ${k.diagnostics} diagnostics (${kb(k.reportBytes)} a report)`);
+    for (const k of await keystrokeRows(CORPUS, log)) console.log(`${k.file} ${k.lines} lines: p50 ${ms(k.p50)}, p95 ${ms(k.p95)}; ${k.fullReports} of ${k.edits} full reports, their p95 ${ms(k.fullP95)}; ${k.diagnostics} diagnostics (${kb(k.reportBytes)} a report)`);
     return;
   }
   if (process.argv.includes('--lookups')) {
@@ -61,13 +61,21 @@ async function main(): Promise<void> {
   if (process.argv.includes('--footprint')) {
     // The RSS row alone, printed, results.json left as it is.
     const memory = await footprint(CORPUS, 100);
-    console.log(`server RSS idle ${memory.rssIdle === undefined ? 'n/a' : mb(memory.rssIdle)}, after ${memory.files} files ${memory.rssAfter === undefined ? 'n/a' : mb(memory.rssAfter)}`);
+    const both = (row: { rssIdle?: number; rssAfter?: number } | undefined) => `idle ${row?.rssIdle === undefined ? 'n/a' : mb(row.rssIdle)}, after ${memory.files} files ${row?.rssAfter === undefined ? 'n/a' : mb(row.rssAfter)}`;
+    console.log(`server RSS ${both(memory)} (first session, without a code cache: ${both(memory.first)})`);
+    return;
+  }
+  if (process.argv.includes('--startup')) {
+    // The start-up row alone, printed, results.json left as it is.
+    const serverStart = await serverStartTimes(7);
+    const bareNode = await bareNodeTimes(7);
+    console.log(`server start → initialize result: median ${ms(median(serverStart))} (${serverStart.map(ms).join(', ')}); bare \`node -e 0\` median ${ms(median(bareNode))}`);
     return;
   }
 
   // Sizes and the rows that run the built server first, while the bundles are the production ones bench/run.mjs just built.
   const size = (file: string) => (existsSync(join(ROOT, file)) ? statSync(join(ROOT, file)).size : undefined);
-  const bundles = { 'dist/extension.js': size('dist/extension.js'), 'dist/server.js': size('dist/server.js'), 'dist/cli.js': size('dist/cli.js'), 'dist/pin-hygiene.vsix': size('dist/pin-hygiene.vsix') };
+  const bundles = { 'dist/extension.js': size('dist/extension.js'), 'dist/server.js': size('dist/server.js'), 'dist/server-main.js': size('dist/server-main.js'), 'dist/cli.js': size('dist/cli.js'), 'dist/pin-hygiene.vsix': size('dist/pin-hygiene.vsix') };
   log('start-up: server start to initialize result (1 warm-up, 7 runs)');
   const serverStart = await serverStartTimes(7);
   const bareNode = await bareNodeTimes(7);
@@ -119,7 +127,7 @@ async function main(): Promise<void> {
     checks.push({
       row: `3 keystroke → diagnostics, ${k.file} ${k.lines.toLocaleString('en')} lines`,
       measured: `p50 ${ms(k.p50)}, p95 ${ms(k.p95)}`,
-      against: `${k.edits} edits, ${k.diagnostics} diagnostics (${kb(k.reportBytes)} a report)`,
+      against: `${k.edits} edits, ${k.fullReports} full reports (p95 ${ms(k.fullP95)}), the rest unchanged; ${k.diagnostics} diagnostics (${kb(k.reportBytes)} a report)`,
       target: k.file === 'requirements' ? 'p95 ≤ 15 ms' : '(information)',
       status: k.file === 'requirements' ? status(k.p95 <= 15) : 'n/a',
     });
@@ -137,7 +145,7 @@ async function main(): Promise<void> {
     checks.push({ row: '  warm (same lookups again)', measured: `${ms(l.warmMs)}, ${l.warmRequests} requests`, against: '', target: '0 requests', status: status(l.warmRequests === 0) });
   }
   const start = median(serverStart);
-  checks.push({ row: '5 server start → initialize result', measured: ms(start), against: `node dist/server.js --stdio; bare \`node -e 0\` ${ms(median(bareNode))}`, target: '≤ 150 ms', status: status(start <= 150) });
+  checks.push({ row: '5 server start → initialize result', measured: ms(start), against: `node dist/server.js --stdio (code cache written by the warm-up start); bare \`node -e 0\` ${ms(median(bareNode))}`, target: '≤ 150 ms', status: status(start <= 150) });
   if (activation.ok) {
     checks.push({ row: '  extension activation', measured: ms(median(activation.times)), against: activation.what, target: '(information)', status: 'n/a' });
   } else {
@@ -146,7 +154,7 @@ async function main(): Promise<void> {
   checks.push({
     row: `  server RSS after ${memory.files} files`,
     measured: memory.rssAfter === undefined ? 'not available' : mb(memory.rssAfter),
-    against: memory.rssIdle === undefined ? '' : `${mb(memory.rssIdle)} idle`,
+    against: memory.rssIdle === undefined ? '' : `${mb(memory.rssIdle)} idle (second session; the first, without a code cache: ${memory.first?.rssAfter === undefined ? 'n/a' : mb(memory.first.rssAfter)})`,
     target: '≤ 80 MB',
     status: memory.rssAfter === undefined ? 'n/a' : status(memory.rssAfter <= 80 * 1024 * 1024),
   });

@@ -18,8 +18,9 @@ function step(title, command, args) {
 }
 
 // `npm run bench -- --keystroke`: only row 3 (keystroke → diagnostics), about 30 s; `--lookups`:
-// only row 4 (about 40 s); `--footprint`: only the server RSS row (about 10 s).
-const only = ['--keystroke', '--lookups', '--footprint'].filter((flag) => process.argv.includes(flag));
+// only row 4 (about 40 s); `--footprint`: only the server RSS row (about 15 s); `--startup`: only
+// the server start row (about 10 s).
+const only = ['--keystroke', '--lookups', '--footprint', '--startup'].filter((flag) => process.argv.includes(flag));
 if (only.length === 0 && !existsSync(join(root, 'dist', 'pin-hygiene.vsix'))) {
   // `vsce package` runs vscode:prepublish, the production build, first.
   step('packaging dist/pin-hygiene.vsix', npm, ['run', '--silent', 'package']);

@@ -6,15 +6,29 @@
  * check that the bundle is newer than every source: the bench measures the bundle it just built.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { devNull } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { DocumentDiagnosticReport, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
+import { serverArguments } from '../server/src/shared/server-launch';
 import { FULL_CAPABILITIES, SERVER, fileUri, makeTree, removeTree } from '../test/server/harness';
 import { generateDockerfile, generateRequirements, prefixLines, random } from './generate';
 import { percentile } from './measure';
+
+/**
+ * The arguments the VS Code client starts the server with (server/src/shared/server-launch.ts),
+ * for a new, empty global storage folder: the first start writes the V8 code cache there at exit
+ * and later starts with the same arguments use it, as users' starts after the first do.
+ */
+function newLaunchArguments(): string[] {
+  const storage = mkdtempSync(join(tmpdir(), 'pin-hygiene-bench-storage-'));
+  if (storages.length === 0) process.once('exit', () => storages.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+  storages.push(storage);
+  return serverArguments(join(storage, 'code-cache'));
+}
+const storages: string[] = [];
 
 /** A language client speaking to `node dist/server.js --stdio`. */
 class BenchClient {
@@ -22,13 +36,13 @@ class BenchClient {
 
   private constructor(readonly child: ChildProcessWithoutNullStreams, readonly connection: MessageConnection) {}
 
-  static async start(folder: string, server = SERVER): Promise<BenchClient> {
+  static async start(folder: string, server = SERVER, launch = newLaunchArguments()): Promise<BenchClient> {
     const env = { ...process.env, PIP_CONFIG_FILE: devNull, PIP_NO_INDEX: '1' };
     // BENCH_CPU_PROF=DIR: a CPU profile of the server, written to DIR when it exits.
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     // BENCH_SERVER_NODE_OPTIONS="--heap-prof …": further Node.js flags for the server, to explain a measurement.
     const flags = process.env.BENCH_SERVER_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...profile, ...flags, server, '--stdio'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...profile, ...flags, server, '--stdio', ...launch], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr.resume();
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const folderUri = pathToFileURL(folder).href;
@@ -60,11 +74,25 @@ class BenchClient {
     await this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
-  /** `textDocument/diagnostic`: the number of diagnostics of a full report. */
+  /** Per document, the last full report's result id and size, sent back as VS Code's client does. */
+  private readonly shown = new Map<string, { resultId?: string; count: number }>();
+  /** Pulls answered "unchanged" (the editor keeps what it shows). */
+  unchangedPulls = 0;
+
+  /** `textDocument/diagnostic` with the previous result id: the number of diagnostics the editor then shows. */
   async pull(uri: string): Promise<number> {
-    return (await this.report(uri)).items.length;
+    const shown = this.shown.get(uri);
+    const report = await this.connection.sendRequest<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri }, previousResultId: shown?.resultId });
+    if (report.kind === 'unchanged' && shown !== undefined) {
+      this.unchangedPulls += 1;
+      return shown.count;
+    }
+    if (report.kind !== 'full') throw new Error(`no full diagnostic report for ${uri}`);
+    this.shown.set(uri, { resultId: report.resultId, count: report.items.length });
+    return report.items.length;
   }
 
+  /** A full report, as a client that shows nothing yet asks for it. */
   async report(uri: string): Promise<{ items: unknown[] }> {
     const report = await this.connection.sendRequest<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri } });
     if (report.kind !== 'full') throw new Error(`no full diagnostic report for ${uri}`);
@@ -97,6 +125,9 @@ export interface KeystrokeRow {
   p50: number;
   p95: number;
   max: number;
+  /** Edits whose pull got a full report (the rest were "unchanged"), and their p95. */
+  fullReports: number;
+  fullP95: number;
   diagnostics: number;
   /** Size of one full report as JSON (what every keystroke sends back). */
   reportBytes: number;
@@ -115,13 +146,15 @@ function typingLines(text: string): number[] {
 /**
  * Single-character edits, each followed by a pull (`textDocument/diagnostic`), as VS Code does on
  * change: a character typed at the end of a line, then deleted, on lines spread over the file.
- * The time is from sending `didChange` to receiving the full report.
+ * The time is from sending `didChange` to receiving the report: the full report, or "unchanged"
+ * when the pull's previous result id (sent as VS Code's client sends it) still holds.
  */
-async function keystrokes(server: BenchClient, uri: string, text: string, edits: number, warmup: number): Promise<{ times: number[]; diagnostics: number }> {
+async function keystrokes(server: BenchClient, uri: string, text: string, edits: number, warmup: number): Promise<{ times: number[]; fullTimes: number[]; diagnostics: number }> {
   const lines = text.split('\n');
   const candidates = typingLines(text);
   const next = random(0x5eed_0015);
   const times: number[] = [];
+  const fullTimes: number[] = [];
   let diagnostics = 0;
   for (let index = 0; index < warmup + edits; index++) {
     const line = candidates[Math.floor(next() * candidates.length)] as number;
@@ -131,19 +164,23 @@ async function keystrokes(server: BenchClient, uri: string, text: string, edits:
       { range: { start: { line, character: end }, end: { line, character: end + 1 } }, text: '' },
     ]) {
       const started = performance.now();
+      const unchanged = server.unchangedPulls;
       await server.change(uri, [change]);
       diagnostics = await server.pull(uri);
-      if (index >= warmup) times.push(performance.now() - started);
+      const elapsed = performance.now() - started;
+      if (index < warmup) continue;
+      times.push(elapsed);
+      if (server.unchangedPulls === unchanged) fullTimes.push(elapsed);
     }
   }
-  return { times, diagnostics };
+  return { times, fullTimes, diagnostics };
 }
 
-export async function keystrokeRows(corpus: string, log: (message: string) => void): Promise<KeystrokeRow[]> {
+export async function keystrokeRows(corpus: string, log: (message: string) => void, server = SERVER): Promise<KeystrokeRow[]> {
   const requirements = prefixLines(generateRequirements(corpus, 2000).text, 2000);
   const dockerfile = prefixLines(generateDockerfile(corpus, 200).text, 500);
   const dir = makeTree({ 'requirements.txt': requirements, Dockerfile: dockerfile });
-  const server = await BenchClient.start(dir);
+  const client = await BenchClient.start(dir, server);
   const rows: KeystrokeRow[] = [];
   try {
     for (const [file, name, text, languageId] of [
@@ -151,27 +188,31 @@ export async function keystrokeRows(corpus: string, log: (message: string) => vo
       ['dockerfile', 'Dockerfile', dockerfile, 'dockerfile'],
     ] as const) {
       const uri = fileUri(join(dir, name));
-      await server.open(uri, text, languageId);
-      await server.pull(uri);
+      await client.open(uri, text, languageId);
+      await client.pull(uri);
       log(`keystrokes: ${file}, ${text.split('\n').length - 1} lines (20 warm-up edits, 2 × 100 timed)`);
-      const { times, diagnostics } = await keystrokes(server, uri, text, 100, 20);
-      const reportBytes = Buffer.byteLength(JSON.stringify(await server.report(uri)));
-      rows.push({ file, lines: text.split('\n').length - 1, edits: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), diagnostics, reportBytes });
-      await server.close(uri);
+      const { times, fullTimes, diagnostics } = await keystrokes(client, uri, text, 100, 20);
+      const reportBytes = Buffer.byteLength(JSON.stringify(await client.report(uri)));
+      rows.push({ file, lines: text.split('\n').length - 1, edits: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), fullReports: fullTimes.length, fullP95: percentile(fullTimes, 95), diagnostics, reportBytes });
+      await client.close(uri);
     }
   } finally {
-    await server.dispose();
+    await client.dispose();
     removeTree(dir);
   }
   return rows;
 }
 
-/** Spawn of `node dist/server.js --stdio` to the `initialize` result, `runs` times; milliseconds. */
+/**
+ * Spawn of `node dist/server.js --stdio` to the `initialize` result, `runs` times after a warm-up
+ * start (which fills the file cache, and the code cache when there is none); milliseconds.
+ */
 export async function serverStartTimes(runs: number, server = SERVER): Promise<number[]> {
   const times: number[] = [];
+  const launch = newLaunchArguments();
   for (let run = 0; run < runs + 1; run++) {
     const started = performance.now();
-    const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } });
+    const child = spawn(process.execPath, [server, '--stdio', ...launch], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.onRequest(() => null);
     connection.onNotification(() => undefined);
@@ -222,11 +263,14 @@ export interface FootprintRow {
   rssIdle?: number;
   /** Bytes, after opening (and pulling diagnostics for) every file. */
   rssAfter?: number;
+  /** The same session before it, which started without a code cache (the first start of an installed version). */
+  first?: { rssIdle?: number; rssAfter?: number };
 }
 
 /**
  * 100 files opened and their diagnostics pulled, as an editor with 100 tabs restored: the
- * corpus's real requirements files and Dockerfiles in turn, each under its own name.
+ * corpus's real requirements files and Dockerfiles in turn, each under its own name. Two
+ * sessions: the first as after an install (it writes the code cache), the second is measured.
  */
 export async function footprint(corpus: string, files = 100, server = SERVER): Promise<FootprintRow> {
   const requirementsDir = join(corpus, 'realworld/requirements');
@@ -244,19 +288,28 @@ export async function footprint(corpus: string, files = 100, server = SERVER): P
     opened.push({ path, text: source.text, kind: source.kind });
   }
   const dir = makeTree(tree);
-  const client = await BenchClient.start(dir, server);
-  try {
-    const rssIdle = rss(client.child.pid as number);
-    for (const file of opened) {
-      const uri = fileUri(join(dir, file.path));
-      await client.open(uri, file.text, file.kind);
-      await client.pull(uri);
+  const launch = newLaunchArguments();
+  const session = async () => {
+    const client = await BenchClient.start(dir, server, launch);
+    try {
+      const rssIdle = rss(client.child.pid as number);
+      for (const file of opened) {
+        const uri = fileUri(join(dir, file.path));
+        await client.open(uri, file.text, file.kind);
+        await client.pull(uri);
+      }
+      // What stays resident, not garbage that the next collection would free: wait for the heap to settle.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return { rssIdle, rssAfter: rss(client.child.pid as number) };
+    } finally {
+      await client.dispose();
     }
-    // What stays resident, not garbage that the next collection would free: wait for the heap to settle.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    return { files, rssIdle, rssAfter: rss(client.child.pid as number) };
+  };
+  try {
+    // The first session after an install writes the code cache at exit; the row is the next one.
+    const first = await session();
+    return { files, ...(await session()), first };
   } finally {
-    await client.dispose();
     removeTree(dir);
   }
 }

@@ -16,6 +16,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { serverArguments } from '../../server/src/shared/server-launch';
 import { CONFIG_FILE_NAME, SETTINGS_SECTION, sanitiseCacheTtl } from '../../server/src/shared/settings';
 import { formatError } from './log';
 
@@ -48,11 +49,15 @@ export interface ServerLaunch {
   module: string;
   /** Port for `--inspect` when the extension runs in the Extension Development Host. */
   debugPort: number;
+  /** The extension's global storage folder: the server keeps its V8 code cache under it. */
+  storagePath: string;
 }
 
 export function serverOptions(launch: ServerLaunch): ServerOptions {
   return {
-    run: { module: launch.module, transport: TransportKind.ipc },
+    // The code cache makes later starts faster (server/src/node/code-cache.ts); not when
+    // debugging, where the source is what matters.
+    run: { module: launch.module, transport: TransportKind.ipc, args: serverArguments(path.join(launch.storagePath, 'code-cache')) },
     debug: { module: launch.module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', `--inspect=${launch.debugPort}`] } },
   };
 }

@@ -17,7 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Owned here, not by the client, so they survive restarts (the client never disposes them).
   const watchers = WATCHED_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   const errorHandler = new CrashBudgetErrorHandler(() => output.show(true));
-  const launch = { module: context.asAbsolutePath(path.join('dist', 'server.js')), debugPort: 6009 };
+  const launch = { module: context.asAbsolutePath(path.join('dist', 'server.js')), debugPort: 6009, storagePath: context.globalStorageUri.fsPath };
   context.subscriptions.push(output, trace, ...watchers);
 
   let client: LanguageClient | undefined;

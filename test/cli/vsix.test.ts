@@ -17,6 +17,7 @@ const EXPECTED_FILES = [
   'LICENSE',
   'README.md',
   'dist/extension.js',
+  'dist/server-main.js',
   'dist/server.js',
   'docs/rules.md',
   'images/icon.png',

@@ -1,6 +1,7 @@
 /**
- * LSP layer, composition root and bundle entry (`dist/server.js`). Runs over node IPC when
- * VS Code starts it and as `node dist/server.js --stdio` for other editors and tests (SPEC §8).
+ * LSP layer, composition root and bundle entry (`dist/server-main.js`, which `dist/server.js`
+ * runs, server/src/node/server-entry.ts). Runs over node IPC when VS Code starts it and as
+ * `node dist/server.js --stdio` for other editors and tests (SPEC §8).
  * It only wires the connection to the handlers; the analysis lives in server/src/core.
  */
 import {
@@ -14,6 +15,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeCacheStatus } from '../node/code-cache';
 import { SETTINGS_SECTION } from '../shared/settings';
 import { CodeActionProvider, COMMANDS, FIX_ALL_KIND, registerCodeActions } from './code-actions';
 import { DiagnosticsProvider } from './diagnostics';
@@ -96,7 +98,8 @@ connection.onInitialized(() => {
       }
     });
   }
-  logger.info(`Pin Hygiene server started (node ${process.version}, workspace ${options.trusted ? 'trusted' : 'not trusted'}).`);
+  const cache = codeCacheStatus();
+  logger.info(`Pin Hygiene server started (node ${process.version}, workspace ${options.trusted ? 'trusted' : 'not trusted'}${cache === 'off' ? '' : `, code cache ${cache}`}).`);
 });
 
 connection.languages.diagnostics.on(async (params, token) => {
