@@ -121,6 +121,7 @@ async function withVscode<T>(body: () => Promise<T>): Promise<T> {
 export type ActivationResult = { ok: true; what: string; times: number[] } | { ok: false; reason: string };
 
 export async function activationTimes(runs: number): Promise<ActivationResult> {
+  // The global storage of every run: the warm-up run's server writes its V8 code cache there at exit, and the timed runs use it.
   const storage = mkdtempSync(join(tmpdir(), 'pin-hygiene-bench-activation-'));
   const times: number[] = [];
   try {
