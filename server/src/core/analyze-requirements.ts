@@ -51,11 +51,14 @@ export function packagesToLookUp(text: string): string[] {
 function withInstallers(raw: RawFinding[], installers: Installer[]): RawFinding[] {
   if (installers.length === 0) return raw;
   const where = installers.map((installer) => `${baseName(installer.path)} line ${installer.range.start.line + 1}${installer.through ? ` (through ${baseName(installer.through)})` : ''}`).join(', ');
-  return raw.map((finding) => !NOT_PINNED_RULES.has(finding.rule) ? finding : {
-    ...finding,
-    message: `${finding.message} This file is installed into an image by ${where}.`,
-    related: [...(finding.related ?? []), ...installers.map((installer) => ({ message: 'installed into an image here', range: installer.range, path: installer.path }))],
-  });
+  const related = installers.map((installer) => ({ message: 'installed into an image here', range: installer.range, path: installer.path }));
+  for (const finding of raw) {
+    if (!NOT_PINNED_RULES.has(finding.rule)) continue;
+    // The raw findings are this analysis's own: amended in place (a spread per finding costs more than the rest of the rule).
+    finding.message = `${finding.message} This file is installed into an image by ${where}.`;
+    finding.related = [...(finding.related ?? []), ...related];
+  }
+  return raw;
 }
 
 async function requirementsContext(request: AnalyzeRequest, document: RequirementsDocument): Promise<RequirementsContext> {

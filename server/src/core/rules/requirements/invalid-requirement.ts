@@ -1,20 +1,20 @@
-import type { RequirementsRule } from './context';
+import type { RawFinding, RequirementsRule } from './context';
 import { clip } from '../../text';
 
 /** `invalid-requirement`: pip would reject the line (SPEC §3). Also include cycles, which pip rejects too. */
 export const invalidRequirement: RequirementsRule = {
   id: 'invalid-requirement',
   check(context) {
-    const findings = context.document.entries.flatMap((entry) =>
-      entry.kind === 'invalid'
-        ? [{
-            rule: 'invalid-requirement' as const,
-            message: `pip would reject this line: ${entry.message.replace(/\n/g, ' ')}. Fix the line, or remove it.`,
-            range: entry.range,
-            logical: entry.logical,
-          }]
-        : [],
-    );
+    const findings: RawFinding[] = [];
+    for (const entry of context.document.entries) {
+      if (entry.kind !== 'invalid') continue;
+      findings.push({
+        rule: 'invalid-requirement',
+        message: `pip would reject this line: ${entry.message.replace(/\n/g, ' ')}. Fix the line, or remove it.`,
+        range: entry.range,
+        logical: entry.logical,
+      });
+    }
     // pip: "--require-hashes and --no-require-hashes are mutually exclusive".
     const hashOptions = context.document.entries.filter((entry) => entry.kind === 'option' && (entry.option.name === '--require-hashes' || entry.option.name === '--no-require-hashes'));
     const conflicting = hashOptions.find((entry) => entry.kind === 'option' && entry.option.name !== (hashOptions[0] as typeof entry).option.name);

@@ -48,11 +48,12 @@ function pinFacts(pinned: PinnedRequirement): PinFacts {
  */
 export function pinnedRequirements(context: RequirementsContext): PinnedRequirement[] {
   const pinned: PinnedRequirement[] = [];
+  if (context.packages === undefined) return pinned;
   for (const entry of context.document.entries) {
     if (entry.kind !== 'requirement' || !entry.normalizedName || entry.url || !isExactPin(entry.specifiers)) continue;
     const clause = entry.specifiers[0] as SpecifierToken;
     if (clause.usesVariable) continue;
-    const lookup = context.packages?.get(entry.normalizedName);
+    const lookup = context.packages.get(entry.normalizedName);
     if (lookup?.status !== 'found') continue;
     pinned.push({ entry, clause, facts: lookup.facts, release: pinnedReleaseOf(lookup.facts, clause.operator, clause.version) });
   }
@@ -64,16 +65,18 @@ export function pinnedRequirements(context: RequirementsContext): PinnedRequirem
  * RUN pip installs), which sits on the version token with the rule's fixes.
  */
 export function judgePins<J extends Judgement>(context: RequirementsContext, rule: RuleId, judge: (pin: PinFacts) => J | undefined, fixes: (pinned: PinnedRequirement, judgement: J) => Fix[]): RawFinding[] {
-  return pinnedRequirements(context).flatMap((pinned) => {
+  const findings: RawFinding[] = [];
+  for (const pinned of pinnedRequirements(context)) {
     const judgement = judge(pinFacts(pinned));
-    if (!judgement) return [];
-    return [{
+    if (!judgement) continue;
+    findings.push({
       rule,
       message: judgement.message,
       range: pinned.clause.versionRange,
       dependency: pinned.entry.normalizedName,
       logical: pinned.entry.logical,
       fixes: guardFixes(() => fixes(pinned, judgement)),
-    }];
-  });
+    });
+  }
+  return findings;
 }

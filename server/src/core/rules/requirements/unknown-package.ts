@@ -1,6 +1,6 @@
 import type { Lookup, PackageFacts } from '../../facts';
 import { clip } from '../../text';
-import type { RequirementsRule } from './context';
+import type { RawFinding, RequirementsRule } from './context';
 import type { Judgement } from './pinned-release';
 
 /**
@@ -16,17 +16,21 @@ export function judgeUnknownPackage(name: string, lookup: Lookup<PackageFacts> |
 export const unknownPackage: RequirementsRule = {
   id: 'unknown-package',
   check(context) {
-    return context.document.entries.flatMap((entry) => {
-      if (entry.kind !== 'requirement' || !entry.normalizedName || !entry.name || entry.url) return [];
-      const judgement = judgeUnknownPackage(entry.name.text, context.packages?.get(entry.normalizedName));
-      if (!judgement) return [];
-      return [{
-        rule: 'unknown-package' as const,
+    // Offline there are no answers, so nothing to judge.
+    if (context.packages === undefined) return [];
+    const findings: RawFinding[] = [];
+    for (const entry of context.document.entries) {
+      if (entry.kind !== 'requirement' || !entry.normalizedName || !entry.name || entry.url) continue;
+      const judgement = judgeUnknownPackage(entry.name.text, context.packages.get(entry.normalizedName));
+      if (!judgement) continue;
+      findings.push({
+        rule: 'unknown-package',
         message: judgement.message,
         range: entry.name.range,
         dependency: entry.normalizedName,
         logical: entry.logical,
-      }];
-    });
+      });
+    }
+    return findings;
   },
 };
