@@ -5,7 +5,6 @@
  * https://pip.pypa.io/en/stable/reference/requirements-file-format/
  */
 import { LogicalLine, type Segment } from '../logical-line';
-import type { Position } from '../types';
 
 export { LogicalLine };
 
@@ -49,15 +48,6 @@ function isCommentLine(text: string): boolean {
   return text.charCodeAt(leadingSpace(text)) === 0x23;
 }
 
-/** One physical line as pip's `str.splitlines()` sees it, with its LSP position. */
-export interface PhysicalLine {
-  text: string;
-  /** LSP position of the line's first character (pip also splits on \v, \f, \x1c-\x1e, \x85, \u2028, \u2029; LSP only on \r, \n). */
-  start: Position;
-  /** 1-based number pip would report. */
-  pipNumber: number;
-}
-
 /** A comment on a physical line (used for suppression directives). */
 export interface LineComment {
   /** LSP line of the comment. */
@@ -75,50 +65,49 @@ export interface PreprocessedFile {
   lineCount: number;
 }
 
-/** Splits text the way `str.splitlines()` does, recording LSP positions. */
-export function splitPhysicalLines(text: string): PhysicalLine[] {
-  const lines: PhysicalLine[] = [];
+/**
+ * Calls `visit` for each line as `str.splitlines()` splits the text, with its LSP position and the
+ * 1-based number pip reports. A callback, not an array of line objects: hash-pinned files have
+ * several physical lines per requirement, and this runs on every keystroke.
+ */
+function forEachPhysicalLine(text: string, visit: (line: string, lspLine: number, character: number, pipNumber: number) => void): void {
   let lspLine = 0;
   let lineStartIndex = 0; // index in `text` where the current LSP line starts
   let pipStart = 0;
+  let pipNumber = 0;
   let index = 0;
-  const push = (end: number) => {
-    lines.push({ text: text.slice(pipStart, end), start: { line: lspLine, character: pipStart - lineStartIndex }, pipNumber: lines.length + 1 });
-  };
   while (index < text.length) {
     const code = text.charCodeAt(index);
     if (code === 0x0d || code === 0x0a) {
-      push(index);
+      visit(text.slice(pipStart, index), lspLine, pipStart - lineStartIndex, ++pipNumber);
       index += code === 0x0d && text.charCodeAt(index + 1) === 0x0a ? 2 : 1;
       lspLine += 1;
       lineStartIndex = index;
       pipStart = index;
     } else if (code === 0x0b || code === 0x0c || code === 0x1c || code === 0x1d || code === 0x1e || code === 0x85 || code === 0x2028 || code === 0x2029) {
-      // A line break for pip but not for LSP/VS Code: same LSP line, new pip line.
-      push(index);
+      // A line break for pip but not for LSP/VS Code (pip also splits on \v, \f, \x1c-\x1e, \x85, \u2028, \u2029): same LSP line, new pip line.
+      visit(text.slice(pipStart, index), lspLine, pipStart - lineStartIndex, ++pipNumber);
       index += 1;
       pipStart = index;
     } else {
       index += 1;
     }
   }
-  if (pipStart < text.length) push(text.length);
-  return lines;
+  if (pipStart < text.length) visit(text.slice(pipStart), lspLine, pipStart - lineStartIndex, pipNumber + 1);
 }
 
 /** pip's `join_lines` + `ignore_comments`, keeping positions. */
 export function preprocess(text: string): PreprocessedFile {
-  const physical = splitPhysicalLines(text);
   const lines: LogicalLine[] = [];
   const comments: LineComment[] = [];
   let pending: { chars: string[]; length: number; segments: Segment[]; pipNumber: number; firstLine: number } | undefined;
   let lastLine = 0;
 
-  const collectComment = (line: PhysicalLine) => {
-    const start = commentStart(line.text);
+  const collectComment = (line: string, lspLine: number) => {
+    const start = commentStart(line);
     if (start < 0) return;
-    const hash = line.text.indexOf('#', start);
-    comments.push({ line: line.start.line, text: line.text.slice(hash), wholeLine: isCommentLine(line.text) });
+    const hash = line.indexOf('#', start);
+    comments.push({ line: lspLine, text: line.slice(hash), wholeLine: isCommentLine(line) });
   };
 
   const emit = (chars: string, segments: Segment[], pipNumber: number, firstLine: number, endLine: number) => {
@@ -133,37 +122,39 @@ export function preprocess(text: string): PreprocessedFile {
     lines.push(new LogicalLine(trimmed, shifted, pipNumber, firstLine, endLine));
   };
 
-  for (const line of physical) {
-    collectComment(line);
-    lastLine = line.start.line;
-    const commentOnly = isCommentLine(line.text);
-    if (!line.text.endsWith('\\') || commentOnly) {
+  let physicalCount = 0;
+  forEachPhysicalLine(text, (line, lspLine, character, pipNumber) => {
+    physicalCount += 1;
+    collectComment(line, lspLine);
+    lastLine = lspLine;
+    const commentOnly = isCommentLine(line);
+    if (!line.endsWith('\\') || commentOnly) {
       // A comment line ends a continuation; pip prefixes it with a space so it is stripped later.
       const prefix = commentOnly && pending ? ' ' : '';
       if (pending) {
-        pending.segments.push({ logicalStart: pending.length + prefix.length, start: line.start });
-        pending.chars.push(prefix + line.text);
-        emit(pending.chars.join(''), pending.segments, pending.pipNumber, pending.firstLine, line.start.line);
+        pending.segments.push({ logicalStart: pending.length + prefix.length, start: { line: lspLine, character } });
+        pending.chars.push(prefix + line);
+        emit(pending.chars.join(''), pending.segments, pending.pipNumber, pending.firstLine, lspLine);
         pending = undefined;
       } else {
-        emit(line.text, [{ logicalStart: 0, start: line.start }], line.pipNumber, line.start.line, line.start.line);
+        emit(line, [{ logicalStart: 0, start: { line: lspLine, character } }], pipNumber, lspLine, lspLine);
       }
     } else {
       // pip does `line.strip("\\")`: every leading and trailing backslash goes.
       // Scanned, not matched: linear on a line of backslashes, and no match objects per line.
       let leading = 0;
-      while (line.text.charCodeAt(leading) === 0x5c) leading += 1;
-      let trailing = line.text.length;
-      while (trailing > leading && line.text.charCodeAt(trailing - 1) === 0x5c) trailing -= 1;
-      const content = line.text.slice(leading, trailing);
-      pending ??= { chars: [], length: 0, segments: [], pipNumber: line.pipNumber, firstLine: line.start.line };
-      pending.segments.push({ logicalStart: pending.length, start: { line: line.start.line, character: line.start.character + leading } });
+      while (line.charCodeAt(leading) === 0x5c) leading += 1;
+      let trailing = line.length;
+      while (trailing > leading && line.charCodeAt(trailing - 1) === 0x5c) trailing -= 1;
+      const content = line.slice(leading, trailing);
+      pending ??= { chars: [], length: 0, segments: [], pipNumber, firstLine: lspLine };
+      pending.segments.push({ logicalStart: pending.length, start: { line: lspLine, character: character + leading } });
       pending.chars.push(content);
       pending.length += content.length;
     }
-  }
+  });
   if (pending) emit(pending.chars.join(''), pending.segments, pending.pipNumber, pending.firstLine, lastLine);
-  const lineCount = physical.length === 0 ? 1 : lastLine + 1 + (/(\r\n|\r|\n)$/.test(text) ? 1 : 0);
+  const lineCount = physicalCount === 0 ? 1 : lastLine + 1 + (/(\r\n|\r|\n)$/.test(text) ? 1 : 0);
   return { lines, comments, lineCount };
 }
 
