@@ -1,7 +1,8 @@
 /**
  * Rows 3 and 5 (server side): keystroke → diagnostics over LSP, start-up to the `initialize`
  * result, and the server's resident memory after opening 100 files. The server is the built
- * `dist/server.js --stdio`; the client below plays the editor's part as test/server/harness.ts
+ * `dist/server.js --stdio`, with the Node.js flags and arguments the VS Code client gives it
+ * (server/src/shared/server-launch.ts); the client below plays the editor's part as test/server/harness.ts
  * does (settings are the defaults with `offline`, so no registry is asked), without the harness's
  * check that the bundle is newer than every source: the bench measures the bundle it just built.
  */
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { DocumentDiagnosticReport, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
-import { serverArguments } from '../server/src/shared/server-launch';
+import { SERVER_NODE_FLAGS, serverArguments } from '../server/src/shared/server-launch';
 import { FULL_CAPABILITIES, SERVER, fileUri, makeTree, removeTree } from '../test/server/harness';
 import { generateDockerfile, generateRequirements, prefixLines, random } from './generate';
 import { percentile } from './measure';
@@ -40,9 +41,9 @@ class BenchClient {
     const env = { ...process.env, PIP_CONFIG_FILE: devNull, PIP_NO_INDEX: '1' };
     // BENCH_CPU_PROF=DIR: a CPU profile of the server, written to DIR when it exits.
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    // BENCH_SERVER_NODE_OPTIONS="--heap-prof …": further Node.js flags for the server, to explain a measurement.
+    // The client's Node.js flags; BENCH_SERVER_NODE_OPTIONS="--heap-prof …": further ones, to explain a measurement.
     const flags = process.env.BENCH_SERVER_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...profile, ...flags, server, '--stdio', ...launch], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, ...flags, server, '--stdio', ...launch], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr.resume();
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const folderUri = pathToFileURL(folder).href;
@@ -212,7 +213,7 @@ export async function serverStartTimes(runs: number, server = SERVER): Promise<n
   const launch = newLaunchArguments();
   for (let run = 0; run < runs + 1; run++) {
     const started = performance.now();
-    const child = spawn(process.execPath, [server, '--stdio', ...launch], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } });
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, server, '--stdio', ...launch], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.onRequest(() => null);
     connection.onNotification(() => undefined);

@@ -16,7 +16,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { serverArguments } from '../../server/src/shared/server-launch';
+import { SERVER_NODE_FLAGS, serverArguments } from '../../server/src/shared/server-launch';
 import { CONFIG_FILE_NAME, SETTINGS_SECTION, sanitiseCacheTtl } from '../../server/src/shared/settings';
 import { formatError } from './log';
 
@@ -56,9 +56,9 @@ export interface ServerLaunch {
 export function serverOptions(launch: ServerLaunch): ServerOptions {
   return {
     // The code cache makes later starts faster (server/src/node/code-cache.ts); not when
-    // debugging, where the source is what matters.
-    run: { module: launch.module, transport: TransportKind.ipc, args: serverArguments(path.join(launch.storagePath, 'code-cache')) },
-    debug: { module: launch.module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', `--inspect=${launch.debugPort}`] } },
+    // debugging, where the source is what matters. The bench starts the server the same way.
+    run: { module: launch.module, transport: TransportKind.ipc, args: serverArguments(path.join(launch.storagePath, 'code-cache')), options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module: launch.module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', `--inspect=${launch.debugPort}`] } },
   };
 }
 

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { DocumentDiagnosticReport, LogMessageParams } from 'vscode-languageserver/node';
-import { serverArguments } from '../../server/src/shared/server-launch';
+import { SERVER_NODE_FLAGS, serverArguments } from '../../server/src/shared/server-launch';
 import { assertServerBuilt, FULL_CAPABILITIES, fileUri, makeTree, removeTree, ROOT, SERVER } from './harness';
 
 const TEXT = 'requests\nflask==3.0.0\nflask==3.0.0\n';
@@ -22,9 +22,9 @@ interface Session {
   exitCode: number | null;
 }
 
-/** Starts the server with `args`, checks TEXT, shuts it down as an editor does. */
-async function session(folder: string, args: string[]): Promise<Session> {
-  const child = spawn(process.execPath, [SERVER, '--stdio', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+/** Starts the server with `args` (and Node.js `flags`), checks TEXT, shuts it down as an editor does. */
+async function session(folder: string, args: string[], flags: readonly string[] = []): Promise<Session> {
+  const child = spawn(process.execPath, [...flags, SERVER, '--stdio', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -73,15 +73,15 @@ describe('server: V8 code cache', function () {
     removeTree(dir);
   });
 
-  it('the first start writes the cache at exit, the next uses it, and both check files alike', async () => {
+  it('the first start writes the cache at exit, the next uses it, and both check files alike (started as the client starts it)', async () => {
     const cache = join(dir, 'storage', 'code-cache');
-    const first = await session(dir, serverArguments(cache));
+    const first = await session(dir, serverArguments(cache), SERVER_NODE_FLAGS);
     assert.match(first.started, /code cache missing/);
     assert.equal(first.exitCode, 0);
     expected = first.codes;
     assert.ok(expected.includes('unpinned-requirement') && expected.includes('duplicate-requirement'), `findings: ${expected.join(', ')}`);
     assert.equal(cacheFiles(cache).length, 1, 'one cache file written');
-    const second = await session(dir, serverArguments(cache));
+    const second = await session(dir, serverArguments(cache), SERVER_NODE_FLAGS);
     assert.match(second.started, /code cache used/);
     assert.deepEqual(second.codes, expected);
     assert.equal(second.exitCode, 0);
