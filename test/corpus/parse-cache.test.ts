@@ -47,7 +47,11 @@ describe('parse cache on real files', () => {
     const oneLine = (document: RequirementsDocument) => document.entries.filter((entry) => entry.kind === 'requirement' && entry.logical.firstLine === entry.logical.lastLine);
     const file = files.reduce((best, candidate) => (oneLine(parseRequirementsFile(candidate.text)).length > oneLine(parseRequirementsFile(best.text)).length ? candidate : best));
     const cache = new ParseCache();
+    // Opened: parsed, not kept (opening a hundred files keeps none); parsed again: kept.
+    const opened = cache.requirements('/w/requirements.txt', file.text);
     const before = cache.requirements('/w/requirements.txt', file.text);
+    assert.notEqual(before, opened);
+    assert.deepEqual(before, opened);
     assert.equal(cache.requirements('/w/requirements.txt', file.text), before);
     const candidates = oneLine(before);
     assert.ok(candidates.length > 10, `${file.name} has one-line requirements`);
@@ -69,6 +73,7 @@ describe('parse cache on real files', () => {
     const cache = new ParseCache();
     const [dockerfile] = corpusFiles(requireCorpus(), 'realworld/dockerfiles').filter((file) => /pip3? install[^\n]* -r /.test(file.text));
     assert.ok(dockerfile, 'a real Dockerfile installs a requirements file');
+    cache.requirementsFileUses('/w/Dockerfile', dockerfile.text);
     const uses = cache.requirementsFileUses('/w/Dockerfile', dockerfile.text);
     assert.ok(uses.length > 0);
     assert.deepEqual(uses, analyzeRuns(parseDockerfile(dockerfile.text)).requirementsFiles);

@@ -11,16 +11,19 @@
  * Dockerfiles near a requirements file: which requirements files their RUN lines install, kept
  * per path while the Dockerfile's text is unchanged (each keystroke in the requirements file asks).
  *
- * What is returned is shared between callers: nothing may change it. Bounded: the last parse of
- * at most MAX_FILES files of each kind; files of more than MAX_CACHED_LINES logical lines are
- * not kept.
+ * What is returned is shared between callers: nothing may change it. Bounded: a file is kept
+ * from its second parse on (one being edited, or followed from a Dockerfile): opening a hundred
+ * files keeps none of them. At most MAX_FILES files of each kind, the last parse of each; files of
+ * more than MAX_CACHED_LINES logical lines are not kept.
  */
 import { parseDockerfile } from './dockerfile/parse';
 import { analyzeRuns, type RequirementsFileUse } from './dockerfile/runs';
 import type { LogicalLine } from './requirements/lines';
 import { parseRequirementsFile, type Entry, type LineReuse, type RequirementsDocument } from './requirements/parse';
 
-const MAX_FILES = 8;
+const MAX_FILES = 4;
+/** Paths parsed once, remembered so that their second parse is kept. */
+const MAX_SEEN = 64;
 const MAX_CACHED_LINES = 100_000;
 
 interface CachedRequirements {
@@ -34,6 +37,7 @@ export class ParseCache {
   /** By path, least recently parsed first. */
   private readonly requirementsFiles = new Map<string, CachedRequirements>();
   private readonly dockerfiles = new Map<string, { text: string; uses: RequirementsFileUse[] }>();
+  private readonly seen = new Map<string, true>();
 
   /** `parseRequirementsFile(text)` for the file at `path`, reusing what its last parse still holds. */
   requirements(path: string, text: string): RequirementsDocument {
@@ -52,8 +56,9 @@ export class ParseCache {
       lines.set(logical.firstLine, { logical, entries });
       return entries;
     };
+    if (previous === undefined && !this.seenBefore(`r:${path}`)) return parseRequirementsFile(text);
     const document = parseRequirementsFile(text, reuse);
-    if (lines.size <= MAX_CACHED_LINES) remember(this.requirementsFiles, path, { text, document, lines });
+    if (lines.size <= MAX_CACHED_LINES) remember(this.requirementsFiles, path, { text, document, lines }, MAX_FILES);
     return document;
   }
 
@@ -62,16 +67,23 @@ export class ParseCache {
     const previous = this.dockerfiles.get(path);
     if (previous !== undefined && previous.text === text) return previous.uses;
     const uses = analyzeRuns(parseDockerfile(text)).requirementsFiles;
-    remember(this.dockerfiles, path, { text, uses });
+    if (previous !== undefined || this.seenBefore(`d:${path}`)) remember(this.dockerfiles, path, { text, uses }, MAX_FILES);
     return uses;
+  }
+
+  /** Whether `key` was asked for before (and remembers that it now was). */
+  private seenBefore(key: string): boolean {
+    if (this.seen.has(key)) return true;
+    remember(this.seen, key, true, MAX_SEEN);
+    return false;
   }
 }
 
-/** Sets `path` as the most recent entry, dropping the least recent beyond MAX_FILES. */
-function remember<T>(files: Map<string, T>, path: string, value: T): void {
-  files.delete(path);
-  files.set(path, value);
-  if (files.size > MAX_FILES) files.delete(files.keys().next().value as string);
+/** Sets `key` as the most recent entry, dropping the least recent beyond `max`. */
+function remember<T>(entries: Map<string, T>, key: string, value: T, max: number): void {
+  entries.delete(key);
+  entries.set(key, value);
+  if (entries.size > max) entries.delete(entries.keys().next().value as string);
 }
 
 /** The file's parse, through `cache` when there is one. */

@@ -5,12 +5,13 @@
  */
 
 /**
- * Node.js flags of the server process. A young generation of at most 4 MB a semi-space (V8's
- * default grows to 16 MB): the analyses allocate fast but keep little, and with the default V8
- * keeps ~20 MB of young-generation headroom resident after a burst of files (bench/README.md,
- * "Server RSS"). Costs more scavenges on large files, measured there.
+ * Node.js flags of the server process: none. A capped young generation
+ * (`--max-semi-space-size=4`) keeps ~8 MB less resident after 100 files (about 70 instead of
+ * 78 MB) but costs 30–40 % more time per keystroke in a 2,000-line file (more scavenges); the
+ * editor's latency wins (bench/README.md, "Server RSS"). Flags set here reach the client's run
+ * and debug options and the bench alike.
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+export const SERVER_NODE_FLAGS: readonly string[] = [];
 
 /** `dist/server.js --code-cache-dir=DIR`: the V8 code cache folder (server/src/node/code-cache.ts). */
 export const CODE_CACHE_ARGUMENT = '--code-cache-dir';
