@@ -287,6 +287,9 @@ describe('parseImageReference: tags and digests', () => {
       [`repo@sha256:${HEX64}0`, 'invalid checksum digest length', [`sha256:${HEX64}0`, 5, 77]],
       [`repo:1@sha256:${HEX64.toUpperCase()}`, 'invalid checksum digest format', [`sha256:${HEX64.toUpperCase()}`, 7, 78]],
       [`validname@invaliddigest:${'f'.repeat(64)}`, 'unsupported digest algorithm', ['invaliddigest', 10, 23]],
+      // Names of Object.prototype's members are algorithms like any other unknown one.
+      [`validname@constructor:${'f'.repeat(64)}`, 'unsupported digest algorithm', ['constructor', 10, 21]],
+      [`validname@tostring:${'f'.repeat(64)}`, 'unsupported digest algorithm', ['tostring', 10, 18]],
       [`repo:1@SHA1:${'f'.repeat(40)}`, 'invalid checksum digest format', ['SHA1', 7, 11]],
     ];
     for (const [input, message, part] of cases) {

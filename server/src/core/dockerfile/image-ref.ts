@@ -310,7 +310,8 @@ function checkDigestValue(digest: TextSpan): ImageReferenceError | undefined {
   const sep = digest.text.indexOf(':');
   const algorithm = digest.text.slice(0, sep);
   const hex = digest.text.slice(sep + 1);
-  const size = KNOWN_DIGEST_HEX_LENGTH[algorithm];
+  // Own keys only: `constructor:…` or `toString:…` must not find Object.prototype's members.
+  const size = Object.hasOwn(KNOWN_DIGEST_HEX_LENGTH, algorithm) ? KNOWN_DIGEST_HEX_LENGTH[algorithm] : undefined;
   if (size === undefined) {
     const name = span(digest.text, 0, sep, digest.start);
     if (algorithm.toLowerCase() !== algorithm) {
