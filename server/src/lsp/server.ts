@@ -7,7 +7,9 @@
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  ErrorCodes,
   ProposedFeatures,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
@@ -102,12 +104,20 @@ connection.onInitialized(() => {
   logger.info(`Pin Hygiene server started (node ${process.version}, workspace ${options.trusted ? 'trusted' : 'not trusted'}${cache === 'off' ? '' : `, code cache ${cache}`}).`);
 });
 
+/** LSP: a request before `initialize` is answered with ServerNotInitialized (-32002). */
+function notInitialized(): ResponseError<void> {
+  return new ResponseError(ErrorCodes.ServerNotInitialized, 'The Pin Hygiene server is not initialized yet.');
+}
+
 connection.languages.diagnostics.on(async (params, token) => {
-  if (diagnostics === undefined) return { kind: 'full', items: [] };
+  if (diagnostics === undefined) throw notInitialized();
   return diagnostics.pull(params.textDocument.uri, token, params.previousResultId);
 });
 
-connection.onHover(async (params, token) => hovers?.hover(params, token) ?? null);
+connection.onHover(async (params, token) => {
+  if (hovers === undefined) throw notInitialized();
+  return hovers.hover(params, token);
+});
 
 registerCodeActions(connection, () => codeActions, {
   logger,
