@@ -151,10 +151,14 @@ function parseLogicalLine(logical: LogicalLine): Entry[] {
   return options.map((option) => ({ kind: 'option', logical, option }));
 }
 
+/** Most lines hold no `${VAR}`: they share this empty list instead of allocating one (never written to). */
+const NO_SPANS: Span[] = [];
+
 function requirementEntry(logical: LogicalLine, source: string, offset: number, editable: boolean, options: OptionToken[]): Entry {
   // `${VAR}` is supplied at install time: parse a same-length placeholder so ranges stay exact.
-  const variables: Span[] = [];
+  let variables: Span[] = NO_SPANS;
   const masked = !source.includes('${') ? source : source.replace(ENV_VAR_RE, (match, at: number) => {
+    if (variables === NO_SPANS) variables = [];
     variables.push({ start: at, end: at + match.length });
     return `0.${'0'.repeat(match.length - 2)}`;
   });
@@ -164,7 +168,7 @@ function requirementEntry(logical: LogicalLine, source: string, offset: number, 
     return invalid(logical, parsed.error.message, { start: offset + lead, end: offset + source.trimEnd().length });
   }
   const requirement = parsed.value;
-  const touchesVariable = (span: Span) => variables.some((variable) => variable.start < span.end && span.start < variable.end);
+  const touchesVariable = (span: Span) => variables !== NO_SPANS && variables.some((variable) => variable.start < span.end && span.start < variable.end);
   const token = (span: Span): Token => ({ text: source.slice(span.start, span.end), range: logical.rangeOf(offset + span.start, offset + span.end) });
   const entry: RequirementEntry = {
     kind: 'requirement',

@@ -78,14 +78,15 @@ export function parseRequirementLine(text: string): Result<PipRequirement> {
   // pip: "Extras after version" (`name===1.0[extra]`).
   const lastClause = requirement.specifiers[requirement.specifiers.length - 1];
   if (lastClause && lastClause.version.endsWith(']')) return fail(`Extras after version '${lastClause.operator}${lastClause.version}'.`, lead + lastClause.start, lead + lastClause.end);
-  const shift = <T extends Span>(value: T): T => ({ ...value, start: value.start + lead, end: value.end + lead });
+  // The parser's spans are fresh objects: at offset 0 (nearly every line) they are used as they are.
+  const shift = <T extends Span>(value: T): T => (lead === 0 ? value : { ...value, start: value.start + lead, end: value.end + lead });
   return {
     ok: true,
     value: {
       form: 'named',
       name: shift(requirement.name),
       normalizedName: normalizeName(requirement.name.text),
-      extras: requirement.extras.map(shift),
+      extras: lead === 0 ? requirement.extras : requirement.extras.map(shift),
       specifiers: lead === 0 ? requirement.specifiers : requirement.specifiers.map((clause) => ({ ...shift(clause), versionStart: clause.versionStart + lead })),
       specifierSpan: requirement.specifierSpan && shift(requirement.specifierSpan),
       url: requirement.url && shift(requirement.url),
