@@ -195,7 +195,10 @@ function requirementEntry(logical: LogicalLine, source: string, offset: number, 
   if (requirement.specifierSpan) entry.specifierRange = logical.rangeOf(offset + requirement.specifierSpan.start, offset + requirement.specifierSpan.end);
   if (requirement.url) entry.url = token(requirement.url);
   if (requirement.wheelVersion) entry.wheelVersion = requirement.wheelVersion;
-  if (requirement.marker) entry.marker = { ...token(requirement.marker.span), canonical: requirement.marker.canonical };
+  if (requirement.marker) {
+    const marker = token(requirement.marker.span);
+    entry.marker = { text: marker.text, range: marker.range, canonical: requirement.marker.canonical };
+  }
   return entry;
 }
 
