@@ -153,11 +153,11 @@ export function parseOptions(text: string): OptionsResult {
         const next = words[index + 1];
         if (!next) return fail(`${spec.long} option requires an argument`, word);
         index += 1;
-        value = { text: next.text, start: next.start, end: next.end };
+        value = next;
       }
       const problem = checkValue(spec, value);
       if (problem) return fail(problem, value ?? word);
-      options.push({ name: spec.long, span: { start: word.start, end: word.end }, value, perRequirement: spec.perRequirement ?? false });
+      options.push({ name: spec.long, span: word, value, perRequirement: spec.perRequirement ?? false });
     } else if (arg.startsWith('-') && arg.length > 1) {
       for (let charIndex = 1; charIndex < arg.length; charIndex++) {
         const short = `-${arg[charIndex]}`;
@@ -171,12 +171,12 @@ export function parseOptions(text: string): OptionsResult {
             const next = words[index + 1];
             if (!next) return fail(`${short} option requires 1 argument`, word);
             index += 1;
-            value = { text: next.text, start: next.start, end: next.end };
+            value = next;
           }
         }
         const problem = checkValue(spec, value);
         if (problem) return fail(problem, value ?? word);
-        options.push({ name: spec.long, span: { start: word.start, end: word.end }, value, perRequirement: spec.perRequirement ?? false });
+        options.push({ name: spec.long, span: word, value, perRequirement: spec.perRequirement ?? false });
         if (spec.takesValue) break;
       }
     }
