@@ -1,5 +1,5 @@
 /**
- * Reusing earlier parses while a file is edited (core/requirements/parse-cache.ts): after any
+ * Reusing earlier parses while a file is edited (core/parse-cache.ts): after any
  * edit the cached parse is exactly a fresh parse of the new text, and the lines the edit did not
  * touch are not parsed again.
  */

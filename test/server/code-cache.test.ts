@@ -110,17 +110,19 @@ describe('server: V8 code cache', function () {
     }
   });
 
-  it("the cache of another bundle is never used, and is removed when this bundle's is written", async () => {
+  it("the cache of another bundle is never used, and it and stale temporary files are removed when this bundle's is written", async () => {
     const cache = join(dir, 'code-cache');
     await session(dir, serverArguments(cache));
     const [name] = cacheFiles(cache);
     // A valid file under another bundle's name: this bundle looks only for its own.
     const foreign = 'server-0123456789abcdef.v8cache';
     writeFileSync(join(cache, foreign), readFileSync(join(cache, name as string)));
+    // And a temporary file a killed server left behind.
+    writeFileSync(join(cache, `${name as string}.99999.tmp`), 'half written');
     writeFileSync(join(cache, name as string), '');
     const result = await session(dir, serverArguments(cache));
     assert.match(result.started, /code cache damaged/);
-    assert.deepEqual(cacheFiles(cache), [name]);
+    assert.deepEqual(readdirSync(cache), [name]);
   });
 
   it('a cache folder that cannot be made leaves the server working', async () => {

@@ -92,11 +92,13 @@ async function collectNotPinned(
   if (visited.has(path) || depth > MAX_FOLLOW_DEPTH) return;
   visited.add(path);
   // A pip-tools input installed by a Dockerfile must pin too: the exception is for editing, not installing.
-  const findings = await requirementsFindings({ ...request, path, text, kind: 'pip-requirements' }, { ignorePipToolsException: true, withInstallers: false });
+  // Parsed once for its findings and its includes.
+  const document = parseRequirementsWith(request.parseCache, path, text);
+  const findings = await requirementsFindings({ ...request, path, text, kind: 'pip-requirements' }, { ignorePipToolsException: true, withInstallers: false, document });
   for (const finding of findings) {
     if (NOT_PINNED_RULES.has(finding.rule)) out.push({ path, range: finding.range, dependency: finding.dependency ?? clip(finding.message, 60) });
   }
-  for (const entry of parseRequirementsWith(request.parseCache, path, text).entries) {
+  for (const entry of document.entries) {
     if (entry.kind !== 'include') continue;
     const included = await readIncluded(request, path, entry.target.text);
     if (!included) continue;

@@ -24,11 +24,13 @@ export interface RequirementsOptions {
   ignorePipToolsException?: boolean;
   /** Name the Dockerfiles that install this file (off when the Dockerfile side asks). */
   withInstallers?: boolean;
+  /** The file's parse when the caller has it already (it reads the includes from it too). */
+  document?: RequirementsDocument;
 }
 
 /** Findings for one requirements file, severities and suppressions applied, sorted. */
 export async function requirementsFindings(request: AnalyzeRequest, options: RequirementsOptions = {}): Promise<Finding[]> {
-  const document = parseRequirementsWith(request.parseCache, request.path, request.text);
+  const document = options.document ?? parseRequirementsWith(request.parseCache, request.path, request.text);
   const context = await requirementsContext(request, document);
   const installers = options.withInstallers === false ? [] : await installersOf(request.path, request.host, request.parseCache);
   // A pip-tools input that a Dockerfile installs is no longer just an input: it must pin.

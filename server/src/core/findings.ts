@@ -35,28 +35,26 @@ function byPosition(a: Finding, b: Finding): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
-/**
- * Complete fix lists for the findings of one file's `text`: a finding's fixes, then its "ignore
- * this" fix when it has an `ignoreLine`. The file's lines are indexed once, on first use.
- */
-export function fixesWithIgnore(text: string): (finding: Finding) => Fix[] {
+/** "Ignore this" fixes for findings in one file's `text`; its lines are indexed once, on first use. */
+export type IgnoreFixes = (rule: RuleId, dependency: string | undefined, line: number) => Fix;
+
+export function ignoreFixesFor(text: string): IgnoreFixes {
   let lines: IgnoreLines | undefined;
+  return (rule, dependency, line) => (lines ??= new IgnoreLines(text)).ignoreFix(rule, dependency, line);
+}
+
+/** Complete fix lists for the findings of one file: a finding's fixes, then its "ignore this" fix when it has an `ignoreLine`. */
+export function fixesWithIgnore(text: string): (finding: Finding) => Fix[] {
+  const ignoreFix = ignoreFixesFor(text);
   return (finding) => {
     const fixes = finding.fixes ?? [];
-    if (finding.ignoreLine === undefined) return fixes;
-    lines ??= new IgnoreLines(text);
-    return [...fixes, lines.ignoreFix(finding.rule, finding.dependency, finding.ignoreLine)];
+    return finding.ignoreLine === undefined ? fixes : [...fixes, ignoreFix(finding.rule, finding.dependency, finding.ignoreLine)];
   };
 }
 
 /** The title of a finding's "ignore this" fix. */
 export function ignoreTitle(rule: RuleId, dependency: string | undefined): string {
   return `Ignore ${rule} for ${dependency ?? 'this line'}`;
-}
-
-/** The "ignore this" fix for one finding of `rule` whose comment goes above `line` of `text` (as applySettings makes it). */
-export function ignoreFix(text: string, rule: RuleId, dependency: string | undefined, line: number): Fix {
-  return new IgnoreLines(text).ignoreFix(rule, dependency, line);
 }
 
 /** A comment line that holds only `# pin-hygiene: ignore=rules`: a new rule joins its list. */

@@ -12,9 +12,13 @@
  * per path while the Dockerfile's text is unchanged (each keystroke in the requirements file asks).
  *
  * What is returned is shared between callers: nothing may change it. Bounded: a file is kept
- * from its second parse on (one being edited, or followed from a Dockerfile): opening a hundred
- * files keeps none of them. At most MAX_FILES files of each kind, the last parse of each; files of
- * more than MAX_CACHED_LINES logical lines are not kept.
+ * from its second parse on (one being edited, or a requirements file a Dockerfile being edited
+ * installs): opening a hundred files keeps none of them. At most MAX_FILES files of each kind,
+ * the last parse of each, and MAX_CACHED_LINES logical lines of requirements in all (a 50,000-line
+ * lock file being edited keeps ~40 MB of entries; the least recently parsed files go first).
+ *
+ * Reuse needs a line's text and position unchanged: typing within lines re-parses only the line
+ * typed in; an edit that adds or removes a line re-parses the lines below it.
  */
 import { parseDockerfile } from './dockerfile/parse';
 import { analyzeRuns, type RequirementsFileUse } from './dockerfile/runs';
@@ -24,7 +28,7 @@ import { parseRequirementsFile, type Entry, type LineReuse, type RequirementsDoc
 const MAX_FILES = 4;
 /** Paths parsed once, remembered so that their second parse is kept. */
 const MAX_SEEN = 64;
-const MAX_CACHED_LINES = 100_000;
+const MAX_CACHED_LINES = 50_000;
 
 interface CachedRequirements {
   text: string;
@@ -58,7 +62,10 @@ export class ParseCache {
     };
     if (previous === undefined && !this.seenBefore(`r:${path}`)) return parseRequirementsFile(text);
     const document = parseRequirementsFile(text, reuse);
-    if (lines.size <= MAX_CACHED_LINES) remember(this.requirementsFiles, path, { text, document, lines }, MAX_FILES);
+    if (lines.size <= MAX_CACHED_LINES) {
+      remember(this.requirementsFiles, path, { text, document, lines }, MAX_FILES);
+      this.trimToLineBudget();
+    }
     return document;
   }
 
@@ -69,6 +76,17 @@ export class ParseCache {
     const uses = analyzeRuns(parseDockerfile(text)).requirementsFiles;
     if (previous !== undefined || this.seenBefore(`d:${path}`)) remember(this.dockerfiles, path, { text, uses }, MAX_FILES);
     return uses;
+  }
+
+  /** Drops the least recently parsed requirements files until MAX_CACHED_LINES lines are kept. */
+  private trimToLineBudget(): void {
+    let total = 0;
+    for (const file of this.requirementsFiles.values()) total += file.lines.size;
+    for (const [path, file] of this.requirementsFiles) {
+      if (total <= MAX_CACHED_LINES) break;
+      this.requirementsFiles.delete(path);
+      total -= file.lines.size;
+    }
   }
 
   /** Whether `key` was asked for before (and remembers that it now was). */
@@ -84,6 +102,11 @@ function remember<T>(entries: Map<string, T>, key: string, value: T, max: number
   entries.delete(key);
   entries.set(key, value);
   if (entries.size > max) entries.delete(entries.keys().next().value as string);
+}
+
+/** The requirements files the Dockerfile at `path` installs, through `cache` when there is one. */
+export function requirementsFileUsesWith(cache: ParseCache | undefined, path: string, text: string): RequirementsFileUse[] {
+  return cache === undefined ? analyzeRuns(parseDockerfile(text)).requirementsFiles : cache.requirementsFileUses(path, text);
 }
 
 /** The file's parse, through `cache` when there is one. */

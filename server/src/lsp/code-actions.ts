@@ -16,7 +16,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { fixesWithIgnore, ignoreFix } from '../core/findings';
+import { fixesWithIgnore, ignoreFixesFor, type IgnoreFixes } from '../core/findings';
 import { fixAllEdits } from '../core/fixes/apply';
 import { hashModeFix } from '../core/fixes/hash-mode';
 import { isRuleId } from '../core/rule-catalog';
@@ -78,15 +78,19 @@ export class CodeActionProvider {
       // Analysed at most once, and only when some diagnostic's data is stale or missing.
       let fresh: Promise<AnalyzedDocument | undefined> | undefined;
       const analysis = () => (fresh ??= this.diagnostics.analyzeDocument(uri, token));
+      // One index of the document's lines per request, however many diagnostics it carries.
+      const text = document.getText();
+      const ignoreFix = ignoreFixesFor(text);
+      const withIgnore = fixesWithIgnore(text);
       for (const diagnostic of params.context.diagnostics) {
         if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
         const data = diagnostic.data as Partial<DiagnosticData> | undefined;
-        let fixes = data?.version === document.version ? carriedFixes(data, diagnostic, document) : undefined;
+        let fixes = data?.version === document.version ? carriedFixes(data, diagnostic, document.lineCount, ignoreFix) : undefined;
         if (fixes === undefined) {
           const analyzed = await analysis();
           if (analyzed === undefined || analyzed.version !== document.version) continue;
           const finding = findingFor(analyzed.findings, diagnostic);
-          fixes = finding === undefined ? [] : fixesWithIgnore(analyzed.request.text)(finding);
+          fixes = finding === undefined ? [] : withIgnore(finding);
         }
         for (const fix of fixes) actions.push(quickFix(uri, document.version, fix, diagnostic));
       }
@@ -200,7 +204,7 @@ function findingFor(findings: readonly Finding[], diagnostic: Diagnostic): Findi
  * "ignore this" fix made again from the text (convert.ts leaves it out of the data). Undefined
  * when the data is malformed or carries none, so the document is analysed again.
  */
-function carriedFixes(data: Partial<DiagnosticData>, diagnostic: Diagnostic, document: TextDocument): Fix[] | undefined {
+function carriedFixes(data: Partial<DiagnosticData>, diagnostic: Diagnostic, lineCount: number, ignoreFix: IgnoreFixes): Fix[] | undefined {
   if (data.fixes === undefined && data.ignore === undefined) return undefined;
   const fixes = data.fixes === undefined ? [] : validFixes(data.fixes);
   if (fixes === undefined || data.ignore === undefined) return fixes;
@@ -208,8 +212,8 @@ function carriedFixes(data: Partial<DiagnosticData>, diagnostic: Diagnostic, doc
   // The rule is written into the comment: only the diagnostic's own code, and a rule id we know.
   if (typeof rule !== 'string' || rule !== diagnostic.code || !isRuleId(rule)) return undefined;
   if (dependency !== undefined && typeof dependency !== 'string') return undefined;
-  if (!Number.isInteger(ignore) || ignore < 0 || ignore >= document.lineCount) return undefined;
-  return [...fixes, ignoreFix(document.getText(), rule, dependency, ignore)];
+  if (!Number.isInteger(ignore) || ignore < 0 || ignore >= lineCount) return undefined;
+  return [...fixes, ignoreFix(rule, dependency, ignore)];
 }
 
 /** Fixes from a diagnostic's data as the client sent it back: anything malformed is dropped. */

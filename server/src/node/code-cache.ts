@@ -29,6 +29,8 @@ export type CodeCacheStatus = 'off' | 'used' | 'missing' | 'rejected' | 'damaged
 const STATUS_KEY = Symbol.for('pin-hygiene.code-cache');
 const DIGEST_BYTES = 32;
 const FILE_PATTERN = /^server-[0-9a-f]{16}\.v8cache$/;
+/** A write in progress, or one a failed rename or a killed server left behind. */
+const TEMPORARY_PATTERN = /^server-[0-9a-f]{16}\.v8cache\.\d+\.tmp$/;
 
 /** The folder of `--code-cache-dir=DIR` among the process's arguments, if any. */
 export function codeCacheDir(argv: readonly string[]): string | undefined {
@@ -90,17 +92,24 @@ function readCache(file: string): Buffer | 'damaged' | undefined {
  * At exit, so synchronously; failures leave the next start as it would be without a cache.
  */
 function writeCache(file: string, script: Script): void {
+  const temporary = `${file}.${process.pid}.tmp`;
   try {
     const data = script.createCachedData();
     const folder = dirname(file);
     mkdirSync(folder, { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, Buffer.concat([createHash('sha256').update(data).digest(), data]));
     renameSync(temporary, file);
+    // Other bundles' caches, and temporary files a failed write (or a killed server) left behind.
     for (const name of readdirSync(folder)) {
-      if (name !== basename(file) && FILE_PATTERN.test(name)) unlinkSync(join(folder, name));
+      if (name !== basename(file) && (FILE_PATTERN.test(name) || TEMPORARY_PATTERN.test(name))) unlinkSync(join(folder, name));
     }
   } catch {
-    // An unwritable folder or a full disk: the next start compiles the bundle, as without a cache.
+    // An unwritable folder, a full disk, a file another window holds open: the next start compiles
+    // the bundle, as without a cache; no temporary file stays behind.
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // never written
+    }
   }
 }

@@ -22,7 +22,11 @@ type Undici = typeof import('undici');
 let undiciModule: Promise<Undici> | undefined;
 
 function loadUndici(): Promise<Undici> {
-  undiciModule ??= import('undici');
+  // A failed load is tried again at the next request, not remembered for the life of the process.
+  undiciModule ??= import('undici').catch((error: unknown) => {
+    undiciModule = undefined;
+    throw error;
+  });
   return undiciModule;
 }
 

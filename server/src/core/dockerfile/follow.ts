@@ -3,12 +3,10 @@
  * from `RUN pip install -r FILE` to the file in the build context, and from a requirements
  * file to the Dockerfiles that install it.
  */
-import type { ParseCache } from '../parse-cache';
+import { parseRequirementsWith, requirementsFileUsesWith, type ParseCache } from '../parse-cache';
 import type { AnalysisHost } from '../host';
-import { parseRequirementsFile } from '../requirements/parse';
 import type { Range } from '../types';
-import { parseDockerfile } from './parse';
-import { analyzeRuns, type RequirementsFileUse } from './runs';
+import type { RequirementsFileUse } from './runs';
 
 /** A Dockerfile RUN that installs a given requirements file. */
 export interface Installer {
@@ -55,23 +53,22 @@ export async function installersOf(requirementsPath: string, host: AnalysisHost,
   }
   const installers: Installer[] = [];
   for (const dockerfile of dockerfiles) {
-    const uses = cache === undefined ? analyzeRuns(parseDockerfile(dockerfile.text)).requirementsFiles : cache.requirementsFileUses(dockerfile.path, dockerfile.text);
-    for (const use of uses) {
+    for (const use of requirementsFileUsesWith(cache, dockerfile.path, dockerfile.text)) {
       if (use.ref.constraint || use.contextPath === undefined) continue;
       const located = await locateRequirementsFile(dockerfile.path, use, host);
       if (!('path' in located)) continue;
       if (located.path === requirementsPath) installers.push({ path: dockerfile.path, range: use.range });
-      else if (await includes(located, requirementsPath, host, new Set(), 0)) installers.push({ path: dockerfile.path, range: use.range, through: located.path });
+      else if (await includes(located, requirementsPath, host, new Set(), 0, cache)) installers.push({ path: dockerfile.path, range: use.range, through: located.path });
     }
   }
   return installers;
 }
 
 /** Whether `file` pulls in `wanted` through its `-r` includes (constraints install nothing). */
-async function includes(file: { path: string; text: string }, wanted: string, host: AnalysisHost, visited: Set<string>, depth: number): Promise<boolean> {
+async function includes(file: { path: string; text: string }, wanted: string, host: AnalysisHost, visited: Set<string>, depth: number, cache?: ParseCache): Promise<boolean> {
   if (visited.has(file.path) || depth > MAX_INCLUDE_DEPTH) return false;
   visited.add(file.path);
-  for (const entry of parseRequirementsFile(file.text).entries) {
+  for (const entry of parseRequirementsWith(cache, file.path, file.text).entries) {
     if (entry.kind !== 'include' || entry.constraint) continue;
     let result;
     try {
@@ -81,7 +78,7 @@ async function includes(file: { path: string; text: string }, wanted: string, ho
     }
     if (!('path' in result)) continue;
     if (result.path === wanted) return true;
-    if (result.status === 'ok' && await includes(result, wanted, host, visited, depth + 1)) return true;
+    if (result.status === 'ok' && await includes(result, wanted, host, visited, depth + 1, cache)) return true;
   }
   return false;
 }
