@@ -20,7 +20,6 @@ import { fixesWithIgnore, ignoreFixesFor, type IgnoreFixes } from '../core/findi
 import { fixAllEdits } from '../core/fixes/apply';
 import { hashModeFix } from '../core/fixes/hash-mode';
 import { isRuleId } from '../core/rule-catalog';
-import { parseRequirementsFile } from '../core/requirements/parse';
 import type { Finding, Fix, Position, Range, TextEdit } from '../core/types';
 import { DIAGNOSTIC_SOURCE, type DiagnosticData } from './convert';
 import type { AnalyzedDocument, DiagnosticsProvider } from './diagnostics';
@@ -111,7 +110,7 @@ export class CodeActionProvider {
   /** "Add hashes to every pinned requirement", offered on the lines of a requirement. */
   private async hashModeAction(uri: string, document: TextDocument, line: number): Promise<CodeAction | undefined> {
     if (document.languageId !== 'pip-requirements' && !/\.(txt|in|pip)$/i.test(uri)) return undefined;
-    const onRequirement = parseRequirementsFile(document.getText()).entries
+    const onRequirement = this.diagnostics.requirementsOf(uri, document.getText()).entries
       .some((entry) => entry.kind === 'requirement' && entry.logical.firstLine <= line && line <= entry.logical.lastLine);
     if (!onRequirement) return undefined;
     // The fix needs the text and the registry answers, not an analysis: cheap enough for every light bulb.

@@ -17,6 +17,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalyzeRequest } from '../core/analyze';
 import { fileKindOf } from '../core/file-kinds';
 import { ParseCache } from '../core/parse-cache';
+import type { RequirementsDocument } from '../core/requirements/parse';
 import { NO_FILES_HOST, type AnalysisHost } from '../core/host';
 import type { FileKind, Finding } from '../core/types';
 import { PythonEnvironments } from '../node/python-env';
@@ -88,6 +89,11 @@ export class DiagnosticsProvider {
     if (prepared === undefined) return undefined;
     const result = await analyze(prepared.request);
     return { ...prepared, findings: result.findings };
+  }
+
+  /** The parse of a requirements document's `text`, through the cache its analyses use (the light bulb asks on every cursor move). */
+  requirementsOf(uri: string, text: string): RequirementsDocument {
+    return this.parses.requirements(locate(uri).path, text);
   }
 
   /** What `analyze` would be asked for an open document now (registry answers known so far); undefined when it is not checked. */
