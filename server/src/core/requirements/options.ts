@@ -190,11 +190,14 @@ type LongMatch = { kind: 'exact' | 'prefix'; spec: OptionSpec } | { kind: 'ambig
 /** optparse matches against every long name, aliases included (`--p` is ambiguous with `--pypi-url`). */
 const LONG_NAMES = OPTION_SPECS.flatMap((spec) => [{ name: spec.long, spec }, ...(spec.alias ? [{ name: spec.alias, spec }] : [])]);
 
+/** Exact long names (what nearly every line writes, `--hash` above all), one shared answer each. */
+const EXACT_MATCHES = new Map<string, LongMatch>(LONG_NAMES.map(({ name, spec }) => [name, { kind: 'exact', spec }]));
+
 /** optparse accepts any unambiguous prefix of a long option. */
 function matchLong(written: string): LongMatch {
+  const exact = EXACT_MATCHES.get(written);
+  if (exact) return exact;
   const names = LONG_NAMES;
-  const exact = names.find((candidate) => candidate.name === written);
-  if (exact) return { kind: 'exact', spec: exact.spec };
   const candidates = names.filter((candidate) => candidate.name.startsWith(written));
   if (candidates.length === 1) return { kind: 'prefix', spec: (candidates[0] as { spec: OptionSpec }).spec };
   if (candidates.length > 1) return { kind: 'ambiguous', candidates: candidates.map((candidate) => candidate.name) };
