@@ -67,6 +67,11 @@ describe('parse cache on real files', () => {
     // Another file's parse does not disturb this one's.
     cache.requirements('/w/other.txt', 'flask==3.0.0\n');
     assert.equal(cache.requirements('/w/requirements.txt', lines.join('\n')), after);
+    // Closed: nothing is kept for it any more, until it is parsed twice again.
+    cache.forget('/w/requirements.txt');
+    const reopened = cache.requirements('/w/requirements.txt', lines.join('\n'));
+    assert.notEqual(reopened, after);
+    assert.notEqual(cache.requirements('/w/requirements.txt', lines.join('\n')), reopened);
   });
 
   it('keeps what a Dockerfile installs while its text is unchanged, and reads it again when it changes', () => {

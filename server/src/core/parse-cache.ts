@@ -78,6 +78,14 @@ export class ParseCache {
     return uses;
   }
 
+  /** Drops what is kept for the file at `path` (its document was closed). */
+  forget(path: string): void {
+    this.requirementsFiles.delete(path);
+    this.dockerfiles.delete(path);
+    this.seen.delete(`r:${path}`);
+    this.seen.delete(`d:${path}`);
+  }
+
   /** Drops the least recently parsed requirements files until MAX_CACHED_LINES lines are kept. */
   private trimToLineBudget(): void {
     let total = 0;

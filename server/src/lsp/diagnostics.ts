@@ -173,6 +173,7 @@ export class DiagnosticsProvider {
   forget(uri: string): void {
     this.registry?.forget(uri);
     this.sentReports.forget(uri);
+    this.parses.forget(locate(uri).path);
     this.dependencies.delete(uri);
     this.tooLarge.delete(uri);
   }
