@@ -40,10 +40,10 @@ export async function requirementsFindings(request: AnalyzeRequest, options: Req
   return applySettings(raw, request.settings, ({ rule, logical }) => isSuppressed(directives, rule, logical.firstLine, logical.lastLine), ({ logical }) => logical.firstLine);
 }
 
-/** The projects of a requirements file the net rules need registry answers for (normalised names). */
-export function packagesToLookUp(text: string): string[] {
+/** The projects of a requirements file (its text, or its parse) the net rules need registry answers for (normalised names). */
+export function packagesToLookUp(file: string | RequirementsDocument): string[] {
   const names = new Set<string>();
-  for (const entry of parseRequirementsFile(text).entries) {
+  for (const entry of (typeof file === 'string' ? parseRequirementsFile(file) : file).entries) {
     if (entry.kind === 'requirement' && entry.normalizedName && entry.form === 'named' && !entry.url) names.add(entry.normalizedName);
   }
   return [...names];

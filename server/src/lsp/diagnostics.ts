@@ -235,7 +235,8 @@ export class DiagnosticsProvider {
   private async packagesFor(uri: string, text: string, settings: PinHygieneSettings): Promise<ReadonlyMap<string, Lookup<PackageFacts>> | undefined> {
     if (this.registry === undefined) return undefined;
     try {
-      return await this.registry.packagesFor(uri, text, settings);
+      // The same parse the analysis then reuses (through the cache), not one of its own.
+      return await this.registry.packagesFor(uri, this.requirementsOf(uri, text), settings);
     } catch (error) {
       this.logger.error(`Could not start the registry lookups for ${uri}`, error);
       return undefined;

@@ -9,6 +9,7 @@ import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver
 import { version } from '../../../package.json';
 import { imagesToLookUp, installsToLookUp } from '../core/analyze';
 import type { ImageFacts, Lookup, NpmPackageFacts, PackageFacts } from '../core/facts';
+import type { RequirementsDocument } from '../core/requirements/parse';
 import { clearDiskCache } from '../registry/http-cache';
 import { createImageLookups, type ImageLookups } from '../registry/image-lookups';
 import { maskCredentials } from '../registry/pypi-index-config';
@@ -92,14 +93,14 @@ export class RegistryLookups {
 
   /**
    * The answers to check a requirements document with now, starting (or keeping) the lookups
-   * its text needs. Undefined when offline: the net rules are then silent.
+   * its parse needs. Undefined when offline: the net rules are then silent.
    */
-  async packagesFor(uri: string, text: string, settings: PinHygieneSettings): Promise<Packages | undefined> {
+  async packagesFor(uri: string, document: RequirementsDocument, settings: PinHygieneSettings): Promise<Packages | undefined> {
     if (settings.offline) {
       this.forget(uri);
       return undefined;
     }
-    const plan = await this.client().plan(text, { setting: settings.pypiIndexUrl });
+    const plan = await this.client().plan(document, { setting: settings.pypiIndexUrl });
     return startOrKeep(this.documents, uri, plan.key, plan.names.length === 0 ? new Map() : undefined, (started) => this.run(uri, plan, started));
   }
 

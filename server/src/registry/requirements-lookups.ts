@@ -9,7 +9,7 @@
 import { packagesToLookUp } from '../core/analyze';
 import { CANCELLED, lookUpEach, SharedLookups } from './shared-lookups';
 import type { Lookup, NpmPackageFacts, PackageFacts } from '../core/facts';
-import { parseRequirementsFile } from '../core/requirements/parse';
+import { parseRequirementsFile, type RequirementsDocument } from '../core/requirements/parse';
 import { isExactPin } from '../core/rules/requirements/loose-requirement';
 import { createHttpClient, type ClosableHttpClient, type HttpClientOptions } from './http-client';
 import { findPipConfFiles } from './pypi-config-files';
@@ -52,7 +52,8 @@ export interface LookupPlan {
 }
 
 export interface RequirementsLookups {
-  plan(text: string, request?: Omit<LookupRequest, 'signal' | 'onProgress'>): Promise<LookupPlan>;
+  /** The plan for a requirements file: its text, or its parse when the caller has one (the language server's, reused across keystrokes). */
+  plan(file: string | RequirementsDocument, request?: Omit<LookupRequest, 'signal' | 'onProgress'>): Promise<LookupPlan>;
   /** Answers for the projects of one plan, by normalised name. */
   lookUp(plan: LookupPlan, request?: Pick<LookupRequest, 'signal' | 'onProgress'>): Promise<Map<string, Lookup<PackageFacts>>>;
   /** `plan` then `lookUp`. */
@@ -84,8 +85,8 @@ export function createRequirementsLookups(options: RequirementsLookupsOptions): 
     return inflight.join(key, signal, (lookupSignal) => pypi.lookup(name, { index, vulnerabilitiesFor: versions, signal: lookupSignal }));
   };
 
-  const plan: RequirementsLookups['plan'] = async (text, request = {}) => {
-    const document = parseRequirementsFile(text);
+  const plan: RequirementsLookups['plan'] = async (file, request = {}) => {
+    const document = typeof file === 'string' ? parseRequirementsFile(file) : file;
     const fileOptions = { extraIndexUrls: [] as string[], indexUrl: undefined as string | undefined, noIndex: false };
     const pinned = new Map<string, string[]>();
     for (const entry of document.entries) {
@@ -98,7 +99,7 @@ export function createRequirementsLookups(options: RequirementsLookupsOptions): 
         pinned.set(entry.normalizedName, [...(pinned.get(entry.normalizedName) ?? []), entry.specifiers[0]?.version ?? '']);
       }
     }
-    return planFor(packagesToLookUp(text), pinned, fileOptions, request);
+    return planFor(packagesToLookUp(document), pinned, fileOptions, request);
   };
 
   const planFor = async (
