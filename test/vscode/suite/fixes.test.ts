@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startPypiIndex, type PypiIndex } from '../pypi-index.mjs';
-import { describeDiagnostics, hasRule, ruleOf, waitForActivation, waitForDiagnostics, workspaceUri } from './helpers';
+import { describeDiagnostics, hasRule, ruleOf, ScratchWorkspace, waitForActivation, waitForDiagnostics } from './helpers';
 
 /** Resolves once the document's text satisfies `accept` (now or after a change). */
 function waitForText(document: vscode.TextDocument, accept: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
@@ -52,18 +52,10 @@ async function waitForCodeAction(uri: vscode.Uri, range: vscode.Range, kind: str
   }
 }
 
-async function openNew(relativePath: string, text: string): Promise<vscode.TextDocument> {
-  const uri = workspaceUri(relativePath);
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  const document = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(document, { preview: false });
-  return document;
-}
-
 describe('Fixes, hovers and settings in a real VS Code', function () {
   this.timeout(90_000);
   let index: PypiIndex;
-  const created: string[] = [];
+  const scratch = new ScratchWorkspace();
   const config = () => vscode.workspace.getConfiguration('pinHygiene');
 
   before(async () => {
@@ -73,19 +65,15 @@ describe('Fixes, hovers and settings in a real VS Code', function () {
   });
 
   after(async () => {
-    await config().update('pypi.indexUrl', undefined, vscode.ConfigurationTarget.Workspace);
-    await config().update('offline', true, vscode.ConfigurationTarget.Workspace);
     await config().update('severity', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.getConfiguration('editor', { languageId: 'pip-requirements' })
       .update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    for (const path of created) await vscode.workspace.fs.delete(workspaceUri(path)).then(undefined, () => undefined);
+    await scratch.restore();
     await index.close();
   });
 
   it('applies the "ignore" quick fix from the light bulb and the diagnostic goes', async () => {
-    created.push('fix-ignore-requirements.txt');
-    const document = await openNew('fix-ignore-requirements.txt', 'flask==3.0.0\n  django  # web\n');
+    const document = await scratch.open('fix-ignore-requirements.txt', 'flask==3.0.0\n  django  # web\n');
     const [diagnostic] = await waitForDiagnostics(document.uri, (current) => hasRule(current, 'unpinned-requirement'), 'unpinned-requirement');
     const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic!.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
     const ignore = actions.find((action) => action.title === 'Ignore unpinned-requirement for django');
@@ -99,8 +87,7 @@ describe('Fixes, hovers and settings in a real VS Code', function () {
   it('"Pin All in File" from the command palette pins to the index\'s highest allowed release, keeping CRLF', async () => {
     await config().update('pypi.indexUrl', `${index.origin}/simple/`, vscode.ConfigurationTarget.Workspace);
     await config().update('offline', false, vscode.ConfigurationTarget.Workspace);
-    created.push('fix-all-requirements.txt');
-    const document = await openNew('fix-all-requirements.txt', 'acme-widgets>=1.0  # widgets\r\neventlet\r\nunknown-thing>=2\r\n');
+    const document = await scratch.open('fix-all-requirements.txt', 'acme-widgets>=1.0  # widgets\r\neventlet\r\nunknown-thing>=2\r\n');
     // The fix needs the index's answer: wait until fix-all offers a pin.
     await waitForCodeAction(document.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.pinHygiene', (action) => action.title === 'Pin all in file'
       && (action.edit?.get(document.uri).length ?? 0) === 2);
@@ -114,8 +101,7 @@ describe('Fixes, hovers and settings in a real VS Code', function () {
   });
 
   it('pins a pip install in a Dockerfile RUN line from the Source Action menu\'s fix-all', async () => {
-    created.push('Dockerfile.fixes');
-    const document = await openNew('Dockerfile.fixes', 'FROM scratch\nRUN pip install --no-cache-dir "acme-widgets>=1.0" \\\n    eventlet\n');
+    const document = await scratch.open('Dockerfile.fixes', 'FROM scratch\nRUN pip install --no-cache-dir "acme-widgets>=1.0" \\\n    eventlet\n');
     assert.equal(document.languageId, 'dockerfile');
     const action = await waitForCodeAction(document.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.pinHygiene', (candidate) => (candidate.edit?.get(document.uri).length ?? 0) === 2);
     assert.ok(await vscode.workspace.applyEdit(action.edit!));
@@ -126,8 +112,7 @@ describe('Fixes, hovers and settings in a real VS Code', function () {
   it('pins on save with editor.codeActionsOnSave source.fixAll.pinHygiene', async () => {
     await vscode.workspace.getConfiguration('editor', { languageId: 'pip-requirements' })
       .update('codeActionsOnSave', { 'source.fixAll.pinHygiene': 'explicit' }, vscode.ConfigurationTarget.Workspace, true);
-    created.push('fix-save-requirements.txt');
-    const document = await openNew('fix-save-requirements.txt', 'eventlet>=0.20\n');
+    const document = await scratch.open('fix-save-requirements.txt', 'eventlet>=0.20\n');
     await waitForCodeAction(document.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.pinHygiene', (action) => (action.edit?.get(document.uri).length ?? 0) === 1);
     const editor = await vscode.window.showTextDocument(document, { preview: false });
     await editor.edit((builder) => builder.insert(new vscode.Position(1, 0), '# saved\n'));
@@ -137,8 +122,7 @@ describe('Fixes, hovers and settings in a real VS Code', function () {
   });
 
   it('shows what the index said in the hover of a pinned requirement', async () => {
-    created.push('hover-requirements.txt');
-    const document = await openNew('hover-requirements.txt', 'acme-widgets==1.0\n');
+    const document = await scratch.open('hover-requirements.txt', 'acme-widgets==1.0\n');
     await waitForDiagnostics(document.uri, () => true, 'the first check');
     const deadline = Date.now() + 30_000;
     let markdown = '';
@@ -154,8 +138,7 @@ describe('Fixes, hovers and settings in a real VS Code', function () {
   });
 
   it('re-checks open documents when a setting changes', async () => {
-    created.push('settings-requirements.txt');
-    const document = await openNew('settings-requirements.txt', 'django\n');
+    const document = await scratch.open('settings-requirements.txt', 'django\n');
     const [before] = await waitForDiagnostics(document.uri, (current) => hasRule(current, 'unpinned-requirement'), 'unpinned-requirement');
     assert.equal(before!.severity, vscode.DiagnosticSeverity.Warning);
     await config().update('severity', { 'unpinned-requirement': 'error' }, vscode.ConfigurationTarget.Workspace);

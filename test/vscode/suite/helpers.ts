@@ -24,6 +24,33 @@ export async function openFixture(relativePath: string, options: vscode.TextDocu
   return document;
 }
 
+/**
+ * Files a suite writes into the fixture workspace, and the registry settings it changes, put back
+ * when it ends so later suites see the workspace as it was.
+ */
+export class ScratchWorkspace {
+  private readonly created: string[] = [];
+
+  /** Writes `text` to a new workspace file and opens it in its own tab (see `openFixture`). */
+  async open(relativePath: string, text: string): Promise<vscode.TextDocument> {
+    this.created.push(relativePath);
+    const uri = workspaceUri(relativePath);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document, { preview: false });
+    return document;
+  }
+
+  /** The workspace's registry settings back (offline, no index URL), every editor closed, the files deleted. */
+  async restore(): Promise<void> {
+    const config = vscode.workspace.getConfiguration('pinHygiene');
+    await config.update('pypi.indexUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await config.update('offline', true, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const path of this.created) await vscode.workspace.fs.delete(workspaceUri(path)).then(undefined, () => undefined);
+  }
+}
+
 export function ruleOf(diagnostic: vscode.Diagnostic): string | undefined {
   const code = diagnostic.code;
   if (code === undefined) return undefined;

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startPypiIndex, type PypiIndex } from '../pypi-index.mjs';
 import declaredIndexRequirements from '../fixtures/untrusted/requirements.txt';
-import { describeDiagnostics, ruleOf, SOURCE, waitForActivation, workspaceUri } from './helpers';
+import { describeDiagnostics, ruleOf, ScratchWorkspace, SOURCE, waitForActivation } from './helpers';
 
 function waitForRule(uri: vscode.Uri, rule: string, timeoutMs: number): Promise<vscode.Diagnostic[]> {
   const ours = () => vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === SOURCE);
@@ -35,16 +35,8 @@ function waitForRule(uri: vscode.Uri, rule: string, timeoutMs: number): Promise<
 describe('Registry lookups in a real VS Code', function () {
   this.timeout(60_000);
   let index: PypiIndex;
-  const created: string[] = [];
+  const scratch = new ScratchWorkspace();
   const config = () => vscode.workspace.getConfiguration('pinHygiene');
-
-  async function openNew(relativePath: string, text: string): Promise<vscode.Uri> {
-    created.push(relativePath);
-    const uri = workspaceUri(relativePath);
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
-    return uri;
-  }
 
   before(async () => {
     index = await startPypiIndex();
@@ -52,17 +44,14 @@ describe('Registry lookups in a real VS Code', function () {
   });
 
   after(async () => {
-    await config().update('pypi.indexUrl', undefined, vscode.ConfigurationTarget.Workspace);
-    await config().update('offline', true, vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    for (const file of created) await vscode.workspace.fs.delete(workspaceUri(file)).then(undefined, () => undefined);
+    await scratch.restore();
     await index.close();
   });
 
   it('reports a yanked pin from the index named in the settings', async () => {
     await config().update('pypi.indexUrl', `${index.origin}/simple/`, vscode.ConfigurationTarget.Workspace);
     await config().update('offline', false, vscode.ConfigurationTarget.Workspace);
-    const uri = await openNew('registry-requirements.txt', 'acme-widgets==1.0\n');
+    const { uri } = await scratch.open('registry-requirements.txt', 'acme-widgets==1.0\n');
     const diagnostics = await waitForRule(uri, 'yanked-version', 45_000);
     const yanked = diagnostics.find((diagnostic) => ruleOf(diagnostic) === 'yanked-version')!;
     assert.deepEqual(
@@ -81,7 +70,7 @@ describe('Registry lookups in a real VS Code', function () {
     try {
       await config().update('pypi.indexUrl', undefined, vscode.ConfigurationTarget.Workspace);
       await config().update('offline', false, vscode.ConfigurationTarget.Workspace);
-      const uri = await openNew('declared-index-requirements.txt', declaredIndexRequirements.replaceAll('__INDEX_ORIGIN__', declared.origin));
+      const { uri } = await scratch.open('declared-index-requirements.txt', declaredIndexRequirements.replaceAll('__INDEX_ORIGIN__', declared.origin));
       const diagnostics = await waitForRule(uri, 'yanked-version', 45_000);
       const yanked = diagnostics.find((diagnostic) => ruleOf(diagnostic) === 'yanked-version')!;
       assert.equal(yanked.range.start.line, 3, describeDiagnostics(diagnostics));
