@@ -46,13 +46,11 @@ export class ParseCache {
   /** `parseRequirementsFile(text)` for the file at `path`, reusing what its last parse still holds. */
   requirements(path: string, text: string): RequirementsDocument {
     const previous = this.requirementsFiles.get(path);
-    if (previous !== undefined) {
-      this.requirementsFiles.delete(path);
-      if (previous.text === text) {
-        this.requirementsFiles.set(path, previous);
-        return previous.document;
-      }
+    if (previous?.text === text) {
+      remember(this.requirementsFiles, path, previous, MAX_FILES);
+      return previous.document;
     }
+    if (previous === undefined && !this.seenBefore(`r:${path}`)) return parseRequirementsFile(text);
     const lines: CachedRequirements['lines'] = new Map();
     const reuse: LineReuse = (logical, parse) => {
       const cached = previous?.lines.get(logical.firstLine);
@@ -60,11 +58,12 @@ export class ParseCache {
       lines.set(logical.firstLine, { logical, entries });
       return entries;
     };
-    if (previous === undefined && !this.seenBefore(`r:${path}`)) return parseRequirementsFile(text);
     const document = parseRequirementsFile(text, reuse);
     if (lines.size <= MAX_CACHED_LINES) {
       remember(this.requirementsFiles, path, { text, document, lines }, MAX_FILES);
       this.trimToLineBudget();
+    } else {
+      this.requirementsFiles.delete(path);
     }
     return document;
   }
