@@ -61,7 +61,7 @@ export class DiagnosticsProvider {
   private readonly dependencies = new Map<string, Dependencies>();
   /** Disk reads of the analyses (Dockerfiles near a requirements file, includes), kept while unchanged. */
   private readonly disk = new DiskCache();
-  /** Parses of the requirements files analysed lately: a keystroke re-parses only its own line. */
+  /** Parses of the files analysed lately: typing within a line re-parses only that line (parse-cache.ts). */
   private readonly parses = new ParseCache();
   /** The last report sent per document, to answer "unchanged". */
   private readonly sentReports = new SentReports();
